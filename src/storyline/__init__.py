@@ -1,0 +1,50 @@
+"""storyline: turn raw news articles into clean articles, events and storylines.
+
+The public API mirrors the CLI (sqlite-utils style)::
+
+    import storyline
+    storyline.ingest(["examples/"])          # read, clean, store
+    storyline.clean(page_text)               # one page -> Article, nothing stored
+    storyline.articles(), storyline.search("Putin"), storyline.show(article_id)
+
+Names are imported lazily so that ``import storyline.model`` (e.g. in a Dask worker or a
+training script) does not pull in the store, trafilatura and the classifier.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "analyse_file": "storyline.api",
+    "articles": "storyline.api",
+    "export": "storyline.api",
+    "ingest": "storyline.api",
+    "search": "storyline.api",
+    "show": "storyline.api",
+    "stats": "storyline.api",
+    "clean": "storyline.clean",
+    "StorylineError": "storyline.errors",
+    "Article": "storyline.model",
+    "Block": "storyline.model",
+    "Document": "storyline.model",
+    "RemovedLine": "storyline.model",
+    "Store": "storyline.store",
+    "open_store": "storyline.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'storyline' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*_EXPORTS, "__version__"])
+
+
+__all__ = sorted(_EXPORTS)

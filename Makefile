@@ -1,0 +1,38 @@
+# storyline — two commands do everything on a fresh machine:
+#   make demo   install, then ingest the bundled example corpus into ./storyline.db
+#   make test   install, then run the linters and the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= storyline.db
+
+.PHONY: install demo test lint bench clean-db
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "storyline needs Python >= 3.11"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/storyline ingest examples/ --db $(DB)
+	$(BIN)/storyline stats --db $(DB)
+	$(BIN)/storyline articles --db $(DB)
+
+lint: install
+	$(BIN)/ruff check src tests training benchmarks
+	$(BIN)/ruff format --check src tests training benchmarks
+
+test: install lint
+	$(BIN)/pytest
+
+bench: install
+	$(PY) benchmarks/run.py
+
+clean-db:
+	rm -f $(DB) $(DB)-wal $(DB)-shm

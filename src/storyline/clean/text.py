@@ -1,0 +1,400 @@
+"""The plain-text cleaner: a browser copy of a news page -> a structured :class:`Article`.
+
+Two layers. The learned line classifier (:mod:`storyline.clean.classifier`) scores how likely
+each line belongs to the article; this module turns those scores and the language pack's cue
+words into structure: it finds the article's region (title to the first related-articles
+block), then gives every line a role — title, byline, agency, dateline, lead, key point,
+paragraph, subheading, caption, credit — or drops it with a reason. Rules decide *what* a line
+is; the classifier decides *whether* an unrecognised line is article text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from storyline.clean import cues
+from storyline.lang import get_pack
+from storyline.lang.base import LanguagePack
+from storyline.model import Article, Block, RemovedLine, article_id, compose_text
+
+#: P(article) at or above which an unrecognised line is kept as article text.
+KEEP = 0.5
+#: A prose line (sentences, function words) inside the article region needs only this much.
+KEEP_PROSE = 0.25
+
+_WS = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+# "Berlin (dpa) - ...", "MINSK, 19. Dezember (sda/dpa) – ...", "WASHINGTON (AP) — ..."
+_DATELINE_PREFIX = re.compile(
+    r"^(?P<place>[A-ZÄÖÜ][\w.'’/ -]{1,40}?)"
+    r"(?:,\s*(?P<date>[^()\n]{4,30}?))?"
+    r"\s*\((?P<agency>[^)]{1,40})\)\s*[-–—:]\s*(?P<rest>\S.*)$"
+)
+# "WASHINGTON — ..." (upper-case place, no agency)
+_DATELINE_CAPS = re.compile(r"^(?P<place>[A-ZÄÖÜ][A-ZÄÖÜ .'-]{2,30}?)\s*[-–—]\s+(?P<rest>\S.*)$")
+# A line that is only a place followed by a comma: "Weissrussland,"
+_DATELINE_LINE = re.compile(r"^(?P<place>[A-ZÄÖÜ][\w.'’ /-]{1,40}?)\s*,$")
+
+
+class Scorer(Protocol):
+    def predict_proba(self, lines: list[str], language: str | None = None) -> Sequence[float]: ...
+
+
+@dataclass
+class _Line:
+    idx: int
+    text: str
+    p: float
+    blank_before: bool
+    role: str | None = None  # set once the line is placed
+
+
+@dataclass
+class _Draft:
+    title: str | None = None
+    byline: str | None = None
+    source: str | None = None
+    agencies: list[str] = field(default_factory=list)
+    dateline: str | None = None
+    dateline_date: str | None = None
+    key_points: list[str] = field(default_factory=list)
+    paragraphs: list[Block] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+    removed: list[RemovedLine] = field(default_factory=list)
+
+    def add_agencies(self, names: list[str]) -> None:
+        for n in names:
+            if n not in self.agencies:
+                self.agencies.append(n)
+
+    def add_credit(self, credit: str | None) -> None:
+        if credit and credit not in self.credits:
+            self.credits.append(credit)
+
+
+def split_lines(text: str) -> list[_Line]:
+    """Non-blank lines with whitespace folded, remembering paragraph breaks."""
+    out: list[_Line] = []
+    blank = True
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _WS.sub(" ", raw).strip()
+        if not line:
+            blank = True
+            continue
+        out.append(_Line(idx=len(out), text=line, p=0.0, blank_before=blank))
+        blank = False
+    return out
+
+
+def _headline_like(text: str) -> bool:
+    """A title or subheading: 2-25 words, capitalised, not ending like a sentence."""
+    ws = cues.words(text)
+    if not 2 <= len(ws) <= 25 or len(text) > 200:
+        return False
+    if text.rstrip().endswith((".", ",", ";")) and not text.rstrip().endswith("..."):
+        return False
+    return text[:1].isupper() or text[:1].isdigit() or text[:1] in "«»„\"'‹›“"
+
+
+def _is_prose(line: _Line, pack: LanguagePack) -> bool:
+    return cues.is_sentence(line.text, pack)
+
+
+class TextCleaner:
+    """Structures one plain-text page. Stateless apart from its scorer; safe to reuse."""
+
+    def __init__(self, scorer: Scorer | None = None) -> None:
+        if scorer is None:
+            from storyline.clean.classifier import default_classifier
+
+            scorer = default_classifier()
+        self.scorer = scorer
+
+    # -- the one public method ------------------------------------------------------------
+    def clean(
+        self,
+        text: str,
+        *,
+        source_uri: str = "",
+        language: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Article:
+        metadata = dict(metadata or {})
+        lines = split_lines(text)
+        language = language or metadata.get("language") or _detect(text)
+        pack = get_pack(language)
+        probs = self.scorer.predict_proba([ln.text for ln in lines], language) if lines else []
+        for ln, p in zip(lines, probs, strict=True):
+            ln.p = float(p)
+        draft = _Draft()
+        self._structure(lines, pack, draft, declared_title=metadata.get("title"))
+        title = metadata.get("title") or draft.title
+        lead, body = _split_lead(draft.paragraphs)
+        lead, draft = _dateline_from_lead(lead, draft)
+        body_text = compose_text(title, lead, draft.key_points, body)
+        meta = {k: v for k, v in metadata.items() if k not in {"title", "language"}}
+        if draft.dateline_date:
+            meta["dateline_date"] = draft.dateline_date
+        return Article(
+            id=article_id(body_text),
+            source_uri=source_uri,
+            text=body_text,
+            language=language,
+            title=title,
+            byline=draft.byline,
+            source=metadata.get("source") or draft.source,
+            agencies=draft.agencies,
+            dateline=draft.dateline,
+            published=metadata.get("published"),
+            lead=lead,
+            body=body,
+            key_points=draft.key_points,
+            captions=draft.captions,
+            credits=draft.credits,
+            removed=draft.removed,
+            url=metadata.get("url"),
+            metadata=meta,
+        )
+
+    # -- structure --------------------------------------------------------------------------
+    def _structure(
+        self, lines: list[_Line], pack: LanguagePack, d: _Draft, declared_title: str | None
+    ) -> None:
+        first = _first_body_line(lines, pack)
+        title_idx = _find_title(lines, first, pack, declared_title)
+        if title_idx is not None:
+            d.title = lines[title_idx].text
+            lines[title_idx].role = "title"
+        start = title_idx if title_idx is not None else (first if first is not None else 0)
+        seen: set[str] = set()
+        in_related = False
+        in_key_points = False
+        for i, ln in enumerate(lines):
+            if ln.role == "title":
+                seen.add(cues.norm(ln.text))
+                continue
+            n = cues.norm(ln.text)
+            before = i < start
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if in_related:
+                if _resumes_article(lines, i, pack):
+                    in_related = False
+                else:
+                    d.removed.append(RemovedLine(ln.text, cues.drop_reason(ln.text, pack) or "related"))
+                    continue
+            reason = cues.drop_reason(ln.text, pack)
+            # Repeated line (a caption printed twice, a headline repeated in a teaser)
+            if not reason and (
+                n in seen or (nxt is not None and _is_prefix_of(n, cues.norm(nxt.text)))
+            ):
+                d.removed.append(RemovedLine(ln.text, "duplicate"))
+                continue
+            seen.add(n)
+            if reason and not (reason in {"share", "legal", "navigation"} and _is_prose(ln, pack)):
+                if reason == "related" and not before:
+                    in_related = True
+                d.removed.append(RemovedLine(ln.text, reason))
+                in_key_points = False
+                continue
+            if cues.is_key_point_header(ln.text, pack):
+                in_key_points = True
+                d.removed.append(RemovedLine(ln.text, "navigation"))
+                continue
+            item = cues.strip_bullet(ln.text)
+            if item is not None and (in_key_points or (not d.paragraphs and not before)):
+                d.key_points.append(item)
+                continue
+            in_key_points = False
+            if self._meta_line(ln, pack, d, before):
+                continue
+            if before:
+                d.removed.append(RemovedLine(ln.text, "navigation"))
+                continue
+            if cues.is_tag_line(ln.text, pack) and (
+                ln.text[:1].islower() or _next_is_caption(lines, i, pack)
+            ):
+                d.removed.append(RemovedLine(ln.text, "tag"))
+                continue
+            prose = _is_prose(ln, pack)
+            if prose and (ln.p >= KEEP_PROSE or _between_prose(lines, i, pack)):
+                d.paragraphs.append(Block(ln.text))
+            elif ln.p >= KEEP and not _headline_like(ln.text):
+                d.paragraphs.append(Block(ln.text))
+            elif _headline_like(ln.text) and d.paragraphs and _next_prose(lines, i, pack):
+                d.paragraphs.append(Block(ln.text, "subheading"))
+            elif ln.p >= KEEP:
+                d.paragraphs.append(Block(ln.text))
+            else:
+                d.removed.append(RemovedLine(ln.text, "boilerplate"))
+        # A trailing subheading with nothing under it is a teaser, not part of the article.
+        while d.paragraphs and d.paragraphs[-1].kind == "subheading":
+            d.removed.append(RemovedLine(d.paragraphs.pop().text, "related"))
+
+    def _meta_line(self, ln: _Line, pack: LanguagePack, d: _Draft, before: bool) -> bool:
+        """Bylines, agency lines, datelines, credits and captions: moved into their fields."""
+        text = ln.text
+        agency = cues.agency_only(text)
+        if agency:
+            d.add_agencies([agency])
+            d.byline = d.byline or text
+            return True
+        by = cues.parse_byline(text, pack)
+        if by is not None and not d.paragraphs:
+            d.byline = by.text
+            d.source = d.source or by.source
+            d.add_agencies(by.agencies)
+            return True
+        if not d.paragraphs and d.dateline is None:
+            m = _DATELINE_LINE.match(text)
+            if m and len(m.group("place").split()) <= 3:
+                d.dateline = m.group("place").strip()
+                return True
+        credit = cues.credit_of(text, pack)
+        if credit:
+            d.add_credit(credit)
+            return True
+        if before:
+            return False
+        cap = cues.split_caption(text, pack)
+        if cap is not None and len(cues.words(text)) <= 45:
+            caption, credit = cap
+            if caption:
+                d.captions.append(caption)
+            d.add_credit(credit)
+            return True
+        return False
+
+
+def _detect(text: str) -> str | None:
+    from storyline.analyse.language import detect_language
+
+    return detect_language(text)[0]
+
+
+def _is_prefix_of(a: str, b: str) -> bool:
+    """``a`` repeated at the start of a longer ``b`` (a caption shown again with its credit)."""
+    return len(a) >= 30 and len(b) > len(a) and b.startswith(a)
+
+
+def _first_body_line(lines: list[_Line], pack: LanguagePack) -> int | None:
+    """Index of the first prose line the classifier accepts: the article starts near it."""
+    for ln in lines:
+        if ln.p >= KEEP and _is_prose(ln, pack) and cues.split_caption(ln.text, pack) is None:
+            return ln.idx
+    for ln in lines:
+        if ln.p >= KEEP:
+            return ln.idx
+    return None
+
+
+def _find_title(
+    lines: list[_Line], first: int | None, pack: LanguagePack, declared: str | None
+) -> int | None:
+    """The headline: walk back from the first body line past bylines, captions and widgets."""
+    if declared:
+        want = cues.norm(declared)
+        for ln in lines[: (first or 0) + 1]:
+            if cues.norm(ln.text) == want:
+                return ln.idx
+    if first is None:
+        return None
+    candidates: list[int] = []
+    for ln in reversed(lines[max(0, first - 15) : first]):
+        t = ln.text
+        if (
+            cues.drop_reason(t, pack)
+            or cues.agency_only(t)
+            or cues.parse_byline(t, pack)
+            or cues.credit_of(t, pack)
+            or cues.split_caption(t, pack)
+            or _DATELINE_LINE.match(t)
+            or cues.strip_bullet(t) is not None
+            or cues.is_key_point_header(t, pack)
+        ):
+            continue
+        if _headline_like(t) and not cues.is_tag_line(t, pack):
+            candidates.append(ln.idx)
+    # Nearest headline of four or more words; a two-word line next to the lead is more often
+    # the outlet's name or a section label than the headline.
+    for idx in candidates:
+        if len(cues.words(lines[idx].text)) >= 4:
+            return idx
+    return candidates[0] if candidates else None
+
+
+def _next_content(lines: list[_Line], i: int, pack: LanguagePack) -> _Line | None:
+    """The next line that is not a caption, credit or widget."""
+    for ln in lines[i + 1 : i + 6]:
+        if cues.drop_reason(ln.text, pack) or cues.split_caption(ln.text, pack):
+            continue
+        if cues.credit_of(ln.text, pack) or cues.is_tag_line(ln.text, pack):
+            continue
+        return ln
+    return None
+
+
+def _next_prose(lines: list[_Line], i: int, pack: LanguagePack) -> bool:
+    nxt = _next_content(lines, i, pack)
+    return nxt is not None and _is_prose(nxt, pack) and nxt.p >= KEEP_PROSE
+
+
+def _between_prose(lines: list[_Line], i: int, pack: LanguagePack) -> bool:
+    """Prose between two accepted prose lines is article text even if scored low."""
+    prev = next((ln for ln in reversed(lines[max(0, i - 3) : i]) if _is_prose(ln, pack)), None)
+    return prev is not None and prev.p >= KEEP and _next_prose(lines, i, pack)
+
+
+def _next_is_caption(lines: list[_Line], i: int, pack: LanguagePack) -> bool:
+    return i + 1 < len(lines) and cues.split_caption(lines[i + 1].text, pack) is not None
+
+
+def _resumes_article(lines: list[_Line], i: int, pack: LanguagePack) -> bool:
+    """After a related-links header, two confident prose lines in a row mean the article goes on
+    (an inline "Lesen Sie auch" box); anything less is still the link list."""
+    run = lines[i : i + 2]
+    return len(run) == 2 and all(ln.p >= KEEP and _is_prose(ln, pack) for ln in run)
+
+
+def _split_lead(paragraphs: list[Block]) -> tuple[str | None, list[Block]]:
+    """The lead is the first paragraph when it comes before any subheading."""
+    if paragraphs and paragraphs[0].kind == "paragraph":
+        return paragraphs[0].text, paragraphs[1:]
+    return None, paragraphs
+
+
+def _dateline_from_lead(lead: str | None, d: _Draft) -> tuple[str | None, _Draft]:
+    """Move a "Berlin (dpa) –" prefix out of the lead into dateline and agencies."""
+    if not lead:
+        return lead, d
+    m = _DATELINE_PREFIX.match(lead)
+    if m and cues.agencies_in(m.group("agency")):
+        d.dateline = d.dateline or m.group("place").strip()
+        d.add_agencies(cues.agencies_in(m.group("agency")))
+        if m.group("date"):
+            d.dateline_date = m.group("date").strip()
+        return m.group("rest").strip(), d
+    m = _DATELINE_CAPS.match(lead)
+    if m and m.group("place").strip().isupper():
+        d.dateline = d.dateline or m.group("place").strip().title()
+        return m.group("rest").strip(), d
+    return lead, d
+
+
+_DEFAULT: TextCleaner | None = None
+
+
+def clean_text(
+    text: str,
+    *,
+    source_uri: str = "",
+    language: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Article:
+    """Clean one plain-text page with the shipped classifier (loaded once per process)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = TextCleaner()
+    return _DEFAULT.clean(text, source_uri=source_uri, language=language, metadata=metadata)

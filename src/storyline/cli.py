@@ -1,0 +1,264 @@
+"""The command line: thin typer commands over :mod:`storyline.api`.
+
+Every listing takes ``--json`` for scripting; human output goes through rich. Errors a user
+can cause are printed as one line naming the input, never as a traceback (exit code 2).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline import api
+from storyline.errors import StorylineError
+from storyline.model import Article
+
+app = typer.Typer(
+    name="storyline",
+    help="Turn raw news articles into clean articles, events and storylines.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Store: a SQLite path (default ./storyline.db or $STORYLINE_DB)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+PublishedOpt = Annotated[
+    str | None, typer.Option("--published", help="Publication date YYYY-MM-DD (overrides).")
+]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Language code (skips detection).")]
+
+
+def friendly(fn: F) -> F:
+    """Turn user errors into one red line and exit code 2; Ctrl-C into exit code 130."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StorylineError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted[/yellow]")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:  # `storyline export | head`
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+@friendly
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")],
+    db: DbOpt = None,
+    published: PublishedOpt = None,
+    lang: LangOpt = None,
+    max_bytes: Annotated[
+        int | None, typer.Option("--max-bytes", help="Largest single document to read.")
+    ] = None,
+    as_json: JsonOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Read, clean and store news files. Re-running skips what is already stored."""
+    from storyline.pipeline import iter_sources
+
+    sources = list(iter_sources(paths))
+    progress = Progress(
+        TextColumn("[bold]ingest[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[current]}"),
+        console=err,
+        disable=quiet or not err.is_terminal,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("ingest", total=len(sources), current="")
+
+        def on_file(source: str) -> None:
+            if progress.tasks[task].fields["current"]:
+                progress.advance(task)
+            progress.update(task, current=_short(source))
+
+        report = api.ingest(
+            sources,
+            db=db,
+            published=published,
+            language=lang,
+            max_bytes=max_bytes,
+            on_file=on_file,
+            stdin=sys.stdin.buffer if "-" in sources else None,
+        )
+        progress.update(task, completed=len(sources))
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        for f in report.failures:
+            err.print(f"[red]failed[/red] {escape(f.source_uri)}: {escape(f.message)}")
+        c = report.counts
+        out.print(
+            f"[bold]{c['new']}[/bold] new, {c['exists']} already stored, "
+            f"{c['copy']} copies of stored texts, {c['near_duplicate']} near-duplicates, "
+            f"[{'red' if c['failed'] else 'green'}]{c['failed']} failed[/]"
+        )
+    if report.interrupted:
+        err.print("[yellow]interrupted: what was stored stays stored; run again to continue[/]")
+        raise typer.Exit(130)
+    if report.stored == 0 and report.counts["failed"]:
+        raise typer.Exit(2)
+
+
+def _short(source: str, width: int = 50) -> str:
+    return source if len(source) <= width else "…" + source[-(width - 1) :]
+
+
+@app.command("articles")
+@friendly
+def list_articles(
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option(help="How many.")] = 100,
+    offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
+    lang: LangOpt = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after YYYY-MM-DD.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List stored articles."""
+    rows = api.articles(db=db, limit=limit, offset=offset, language=lang, since=since)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("id", "lang", "published", "source", "title", box=None)
+    for r in rows:
+        source = r.get("source") or ", ".join(r.get("agencies") or []) or ""
+        table.add_row(
+            r["id"][:12], r.get("language") or "", r.get("published") or "",
+            escape(source), escape(r.get("title") or r.get("source_uri") or ""),
+        )  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+@friendly
+def show(
+    ref: Annotated[str, typer.Argument(help="Stored article id / id prefix, or a file to clean.")],
+    db: DbOpt = None,
+    published: PublishedOpt = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one stored article, or clean a file on the fly without storing it."""
+    article = api.show(ref, db=db, published=published, language=lang)
+    if as_json:
+        _print_json(article.to_dict())
+    else:
+        _render_article(article)
+
+
+def _render_article(a: Article) -> None:
+    out.print(f"[bold]{escape(a.title or '(no title)')}[/bold]")
+    meta = [
+        ("id", a.id), ("source", a.source), ("byline", a.byline),
+        ("agencies", ", ".join(a.agencies)), ("dateline", a.dateline),
+        ("published", a.published or "unknown"), ("language", a.language),
+        ("from", a.source_uri),
+    ]  # fmt: skip
+    for k, v in meta:
+        if v:
+            out.print(f"[dim]{k:>10}[/dim]  {escape(str(v))}")
+    if a.lead:
+        out.print(f"\n[italic]{escape(a.lead)}[/italic]")
+    if a.key_points:
+        out.print()
+        for kp in a.key_points:
+            out.print(f"  • {escape(kp)}")
+    for b in a.body:
+        out.print(f"\n[bold]{escape(b.text)}[/bold]" if b.kind == "subheading" else f"\n{escape(b.text)}")
+    for c in a.captions:
+        out.print(f"\n[dim]caption:[/dim] {escape(c)}")
+    if a.credits:
+        out.print(f"[dim]credits:[/dim] {escape('; '.join(a.credits))}")
+    if a.removed:
+        reasons: dict[str, int] = {}
+        for r in a.removed:
+            reasons[r.reason] = reasons.get(r.reason, 0) + 1
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(reasons.items(), key=lambda x: -x[1]))
+        out.print(f"\n[dim]removed {len(a.removed)} lines: {summary}[/dim]")
+
+
+@app.command()
+@friendly
+def search(
+    query: Annotated[str, typer.Argument(help='Words (AND-ed); "quoted phrases".')],
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option(help="How many.")] = 20,
+    offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Full-text search over stored titles and texts."""
+    rows = api.search(query, db=db, limit=limit, offset=offset)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        out.print("no matches")
+    for r in rows:
+        out.print(f"[bold]{escape(r.get('title') or r['source_uri'])}[/bold]  [dim]{r['id'][:12]}[/dim]")
+        if r.get("snippet"):
+            out.print(f"  {escape(r['snippet'])}")
+
+
+@app.command()
+@friendly
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = "jsonl",
+    db: DbOpt = None,
+    out_path: Annotated[str | None, typer.Option("--out", "-o", help="File (default stdout).")] = None,
+) -> None:
+    """Export every stored article."""
+    n = api.export(fmt, db=db, out=out_path)
+    if out_path:
+        err.print(f"exported {n} articles to {escape(out_path)}")
+
+
+@app.command()
+@friendly
+def stats(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Counts of what the store holds."""
+    data = api.stats(db=db)
+    if as_json:
+        _print_json(data)
+        return
+    for k, v in data.items():
+        out.print(f"{k:>16}  {v}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

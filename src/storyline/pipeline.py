@@ -1,0 +1,127 @@
+"""Runs the stages for one document, and ingest for many: the only place that knows their order.
+
+read -> clean -> (dedup signature) -> store. Later stages (analyse, embed, link) slot in here,
+and nowhere else, so the CLI, the Python API and the web layer all get them at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import StorylineError
+from storyline.model import Article, Document, ReadFailure
+from storyline.store.base import AddOutcome, Store
+
+
+@dataclass
+class Failure:
+    source_uri: str
+    message: str
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did. ``counts`` keys: new, exists, copy, near_duplicate, failed."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def stored(self) -> int:
+        """Inputs that are in the store after the run (new or already there)."""
+        return sum(v for k, v in self.counts.items() if k != "failed")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "new": self.counts["new"],
+            "already_stored": self.counts["exists"],
+            "copies": self.counts["copy"],
+            "near_duplicates": self.counts["near_duplicate"],
+            "failed": self.counts["failed"],
+            "failures": [f.__dict__ for f in self.failures],
+            "article_ids": self.article_ids,
+            "interrupted": self.interrupted,
+        }
+
+
+def process(doc: Document, *, language: str | None = None) -> Article:
+    """The per-document stages: pure, so a Dask worker can run them unchanged."""
+    from storyline.clean import clean_document
+
+    return clean_document(doc, language=language)
+
+
+def store_article(store: Store, doc: Document, article: Article) -> AddOutcome:
+    from storyline.clean.dedup import signature
+
+    outcome = store.add(article, document_hash=doc.content_hash, signature=signature(article.text))
+    store.record_document(doc.source_uri, doc.content_hash, outcome.article_id, outcome.status)
+    return outcome
+
+
+def ingest_documents(
+    store: Store,
+    items: Iterable[Document | ReadFailure],
+    *,
+    language: str | None = None,
+    report: IngestReport | None = None,
+    on_item: Callable[[str, str], None] | None = None,
+) -> IngestReport:
+    """Clean and store documents one at a time, each in its own transaction.
+
+    One transaction per document is what makes Ctrl-C safe: everything stored before the
+    interrupt stays stored, and the next run skips it by its raw-content hash without
+    re-cleaning (``Store.seen_document``).
+    """
+    report = report or IngestReport()
+    for item in items:
+        if isinstance(item, ReadFailure):
+            _fail(report, item.source_uri, item.message, on_item)
+            continue
+        known = store.seen_document(item.source_uri, item.content_hash)
+        if known is not None:
+            report.counts["exists"] += 1
+            report.article_ids.append(known)
+            if on_item:
+                on_item(item.source_uri, "exists")
+            continue
+        try:
+            article = process(item, language=language)
+        except StorylineError as exc:
+            _fail(report, item.source_uri, _message(exc, item.source_uri), on_item)
+            store.record_document(item.source_uri, item.content_hash, None, "failed", str(exc))
+            continue
+        outcome = store_article(store, item, article)
+        report.counts[outcome.status] += 1
+        report.article_ids.append(outcome.article_id)
+        if on_item:
+            on_item(item.source_uri, outcome.status)
+    return report
+
+
+def _message(exc: StorylineError, source: str) -> str:
+    text = str(exc)
+    prefix = f"{source}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def _fail(
+    report: IngestReport, source: str, message: str, on_item: Callable[[str, str], None] | None
+) -> None:
+    report.counts["failed"] += 1
+    report.failures.append(Failure(source, message))
+    if on_item:
+        on_item(source, "failed")
+
+
+def iter_sources(paths: Iterable[str | Path]) -> Iterator[str]:
+    """Every file an ingest of ``paths`` will read, in the order it reads them."""
+    from storyline.read import discover
+
+    yield from discover(paths)
