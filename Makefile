@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(BIN)/storyline ingest examples/ --db $(DB)
+	$(BIN)/storyline ingest examples/corpus/ --db $(DB)
 	$(BIN)/storyline stats --db $(DB)
 	$(BIN)/storyline articles --db $(DB)
 
