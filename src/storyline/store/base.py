@@ -1,0 +1,387 @@
+"""The store interface every backend implements, and the search helpers they share.
+
+SQLite is the default backend (:mod:`storyline.store.sqlite`); PostgreSQL will implement the same
+:class:`Store` later. The interface therefore speaks only in :class:`~storyline.model.Article`,
+plain dicts and strings: no cursors, rowids, pragmas or SQL dialect leak out of a backend.
+
+Search semantics are defined here, in Python, rather than left to each engine's full-text syntax,
+so that a user's query means the same thing on every backend and never crashes one:
+
+* :func:`search_key` folds spelling variants that German and English news mix freely (see its
+  docstring for exactly what is and is not folded). Backends index ``search_key(text)`` and
+  search for ``search_key(query)``; snippets are cut from the *original* text.
+* :func:`parse_query` turns what a user typed into terms: plain words are AND-ed, ``"quoted
+  words"`` are phrases, ``word*`` is a prefix, an upper-case ``OR`` between two terms means
+  either, ``AND`` is accepted and ignored; every other character (parentheses, ``:``, ``^``,
+  ``NEAR``, stray or unbalanced quotes) is treated as a word break, never as syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+
+from storyline.errors import StoreError
+
+if TYPE_CHECKING:
+    from storyline.clean.dedup import Signature
+    from storyline.model import Article
+
+AddStatus = Literal["new", "exists", "copy", "near_duplicate"]
+
+#: Keys of the summary dicts returned by :meth:`Store.articles` (and :meth:`Store.search`, which
+#: adds ``snippet`` and ``score``). ``copies`` counts every source the text was seen at (1 for an
+#: article seen once); ``agencies`` is a list.
+SUMMARY_KEYS = (
+    "id",
+    "source_uri",
+    "title",
+    "language",
+    "published",
+    "source",
+    "agencies",
+    "copies",
+    "duplicate_of",
+    "added",
+)
+
+
+@dataclass
+class AddOutcome:
+    """What :meth:`Store.add` did with one article.
+
+    ``new``: first time this text is seen. ``exists``: this text from this source_uri is already
+    stored (re-ingest; nothing changed). ``copy``: the same text from another source_uri; a copy
+    row was recorded, the article is not duplicated. ``near_duplicate``: a different text so
+    similar to a stored one that it is a copy with edits; it is stored as its own article and
+    linked: ``duplicate_of`` is the earliest-stored member of its group and ``similarity`` the
+    estimated Jaccard similarity to the closest stored member.
+    For ``exists`` / ``copy``, ``duplicate_of`` is the stored article's own link, if any.
+    """
+
+    status: AddStatus
+    article_id: str
+    duplicate_of: str | None = None
+    similarity: float | None = None
+
+
+class Store(ABC):
+    """Where cleaned articles live: add them once, find them by id, list and search them.
+
+    Every write is one transaction, so an interrupted ingest leaves the store consistent and a
+    re-run continues where it stopped. Implementations must be safe for several *processes*
+    writing at once (parallel ingest): uniqueness is enforced by the database (unique
+    constraints with ``INSERT ... ON CONFLICT``), never by application-level locks.
+    """
+
+    # -- writing -------------------------------------------------------------------------------
+
+    @abstractmethod
+    def add(
+        self,
+        article: Article,
+        *,
+        document_hash: str | None = None,
+        signature: Signature | None = None,
+    ) -> AddOutcome:
+        """Store ``article`` (atomically) and say whether it was new, known, a copy or a near copy.
+
+        ``signature`` is computed from ``article.text`` when not given (pass it when a worker
+        process already computed it). With ``document_hash``, the raw document is recorded in the
+        same transaction (status = the outcome), so :meth:`seen_document` knows it even if the
+        process is killed right after.
+        """
+
+    @abstractmethod
+    def record_document(
+        self,
+        source_uri: str,
+        document_hash: str,
+        article_id: str | None,
+        status: str,
+        message: str | None = None,
+    ) -> None:
+        """Remember that this raw document was processed (``status`` "failed" for failures).
+
+        Recording the same (source_uri, document_hash) again overwrites the earlier record.
+        """
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @abstractmethod
+    def seen_document(self, source_uri: str, document_hash: str) -> str | None:
+        """The article id this exact raw document produced before, or ``None``.
+
+        ``None`` also for documents that were recorded without an article (failures), so that
+        they are retried: a newer cleaner may succeed where an older one failed.
+        """
+
+    @abstractmethod
+    def get(self, ref: str) -> Article:
+        """One article by full id, unique id prefix (>= 4 hex digits) or source_uri.
+
+        Raises :class:`~storyline.errors.NotFound` when nothing matches and
+        :class:`~storyline.errors.StoreError` when a prefix is ambiguous or too short.
+        """
+
+    @abstractmethod
+    def articles(
+        self,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        language: str | None = None,
+        since: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Summaries (:data:`SUMMARY_KEYS`) in insertion order, so pages are stable.
+
+        ``since`` (``YYYY-MM-DD``) keeps articles *published* on or after that day; articles
+        with an unknown publication date are left out when it is given.
+        """
+
+    @abstractmethod
+    def count(self) -> int:
+        """Number of stored articles (distinct texts; copies are not counted)."""
+
+    @abstractmethod
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """Full-text search over titles and texts, best match first.
+
+        Each result is a summary plus ``snippet`` (matched words in ``[..]``) and ``score``
+        (higher is better; only comparable within one query). The query follows
+        :func:`parse_query`; it can never raise a syntax error from the engine. A query without
+        any searchable word raises :class:`~storyline.errors.StoreError`.
+        """
+
+    @abstractmethod
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        """Every article in insertion order, fetched ``batch`` at a time (for export).
+
+        Articles added while iterating are yielded at the end; none is skipped or repeated.
+        """
+
+    @abstractmethod
+    def copies(self, article_id: str) -> list[dict[str, Any]]:
+        """Every source the article's text was seen at, first (original) one first.
+
+        Dicts with ``source_uri``, ``source``, ``published``, ``url``, ``added``.
+        """
+
+    @abstractmethod
+    def duplicates(self, article_id: str) -> list[str]:
+        """Ids of the other members of the article's near-duplicate group, earliest first."""
+
+    @abstractmethod
+    def stats(self) -> dict[str, Any]:
+        """Counts: ``articles``, ``copies`` (extra copies beyond each article's first source),
+        ``near_duplicates`` (articles linked to an earlier one), ``documents`` (raw documents
+        recorded), ``failed`` (of those, failures) and ``languages`` ({code: articles}; ``und``
+        for unknown).
+        """
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection(s). Safe to call twice."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Search helpers shared by the backends
+# ---------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+")
+# Letters whose spelling differs between German, English and Slavic transliteration conventions,
+# mapped to the form an English/German-without-umlauts text would use.
+_SPECIAL = {
+    "š": "sh",
+    "ž": "zh",
+    "č": "ch",
+    "ß": "ss",
+    "ø": "o",
+    "æ": "ae",
+    "œ": "oe",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ı": "i",
+}
+_SPECIAL_RE = re.compile("[" + "".join(_SPECIAL) + "]")
+_SCH = re.compile(r"sch")
+# combining diacritical marks (basic, extended, supplement, for symbols, half marks)
+_DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_VOWEL_E = re.compile(r"([aou])e")
+
+
+def search_key(text: str) -> str:
+    """The text a search index stores and a query is compared against, folded for recall.
+
+    News about the same thing is spelled several ways (German outlets, English outlets,
+    agencies that drop umlauts, transliterations), and a search must find all of them:
+
+    * case: casefolded (``ß`` -> ``ss``, so *Straße* = *Strasse* = *STRASSE*);
+    * diacritics dropped: *Lukašenko* = *Lukasenko*, *Erdoğan* = *Erdogan*, *café* = *cafe*;
+    * German umlauts and their ASCII spellings meet: ``ä``/``ae`` -> ``a``, ``ö``/``oe`` -> ``o``,
+      ``ü``/``ue`` -> ``u`` (*Müller* = *Mueller* = *Muller*);
+    * ``sch``, ``š`` -> ``sh`` (German vs English/Czech transliteration: *Lukaschenko* =
+      *Lukashenko* = *Lukašenko*), ``ž`` -> ``zh``, ``č`` -> ``ch``; ``ø``, ``ł``, ``đ`` lose
+      their stroke.
+
+    Not folded (searching one spelling does not find the other): other transliteration pairs
+    (*Selenskyj* / *Zelensky*: s/z, j/y; *Tschaikowski* / *Tchaikovsky*: tsch/ch, w/v),
+    inflection and compounds (*Präsident* does not find *Präsidenten*; use ``präsident*``),
+    and non-Latin scripts (Cyrillic is not transliterated). The folding is deliberately lossy:
+    *neue* and *neu* meet, *toe* and *to* meet; that costs a little precision on single words
+    and nothing on the multi-word queries news search mostly is.
+    """
+    text = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text.casefold())  # rare: fast
+    if not text.isascii():
+        # decompose, drop only the *diacritic* marks (Indic vowel signs and viramas are parts of
+        # letters and stay), recompose what is left (Hangul syllables)
+        bare = _DIACRITICS.sub("", unicodedata.normalize("NFKD", text))
+        text = unicodedata.normalize("NFC", bare)
+    text = _SCH.sub("sh", text)
+    return _VOWEL_E.sub(r"\1", text)
+
+
+@lru_cache(maxsize=200_000)
+def _token_key(token: str) -> tuple[str, ...]:
+    """Search keys of one word of original text (cached: snippets fold the same words often)."""
+    return tuple(_WORD.findall(search_key(token)))
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One searchable unit: a word or a phrase (several words in order), all as search keys.
+
+    ``prefix`` means the last word matches any word starting with it.
+    """
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+#: A parsed query: AND over groups, OR within a group.
+ParsedQuery = list[list[QueryTerm]]
+
+_QUERY_TOKEN = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<word>[^\W_]+)(?P<star>\*)?', re.UNICODE)
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Turn user input into terms; never fails, may return ``[]`` (nothing searchable).
+
+    Plain words are AND-ed, ``"..."`` is a phrase (an unbalanced quote runs to the end), a
+    trailing ``*`` makes a word a prefix, upper-case ``OR`` joins its neighbours, upper-case
+    ``AND`` is the default and ignored. Everything else is a word break.
+    """
+    groups: ParsedQuery = []
+    pending_or = False
+    for m in _QUERY_TOKEN.finditer(query):
+        if m.group("word") in ("AND", "OR") and not m.group("star"):
+            pending_or = m.group("word") == "OR" and bool(groups)
+            continue
+        raw = m.group("phrase") if m.group("phrase") is not None else m.group("word")
+        words = tuple(_WORD.findall(search_key(raw)))
+        if not words:
+            continue
+        term = QueryTerm(words, prefix=bool(m.group("star")))
+        if pending_or:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        pending_or = False
+    return groups
+
+
+def fts5_query(parsed: ParsedQuery) -> str:
+    """The parsed query in SQLite FTS5 syntax: every term quoted, so no user text is syntax."""
+
+    def term(t: QueryTerm) -> str:
+        quoted = '"' + " ".join(t.words).replace('"', '""') + '"'
+        return quoted + " *" if t.prefix else quoted
+
+    parts = []
+    for group in parsed:
+        alts = [term(t) for t in group]
+        parts.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
+    return " AND ".join(parts)
+
+
+def require_terms(query: str) -> ParsedQuery:
+    """:func:`parse_query`, but a query with nothing to search for is a user error."""
+    parsed = parse_query(query)
+    if not parsed:
+        raise StoreError(f"search query {query!r} contains no words to search for")
+    return parsed
+
+
+def make_snippet(
+    text: str, parsed: ParsedQuery, *, width: int = 30, max_tokens: int = 20000
+) -> str:
+    """A ~``width``-word excerpt of ``text`` around the densest cluster of matches.
+
+    Matched words are wrapped in ``[..]`` (plain text, so it works in a terminal, JSON and
+    HTML-escaped output alike); ``…`` marks cut-offs. Matching uses :func:`search_key`, so the
+    snippet highlights *Mueller* for a search for *Müller*, exactly like the index matched.
+    """
+    words = {w for group in parsed for t in group for w in (t.words[:-1] if t.prefix else t.words)}
+    prefixes = tuple(t.words[-1] for group in parsed for t in group if t.prefix)
+    tokens: list[tuple[int, int, bool]] = []
+    keys: dict[str, bool] = {}
+    for m in _WORD.finditer(text):
+        if len(tokens) >= max_tokens:
+            break
+        tok = m.group()
+        hit = keys.get(tok)
+        if hit is None:
+            hit = keys[tok] = any(
+                k in words or (prefixes and k.startswith(prefixes)) for k in _token_key(tok)
+            )
+        tokens.append((m.start(), m.end(), hit))
+    if not tokens:
+        return ""
+    # densest window of `width` tokens starting at a match (first one wins ties)
+    hit_at = [i for i, t in enumerate(tokens) if t[2]]
+    best_start, best_hits = 0, 0
+    j = 0
+    for n, i in enumerate(hit_at):
+        while j < len(hit_at) and hit_at[j] < i + width:
+            j += 1
+        if j - n > best_hits:
+            best_start, best_hits = i, j - n
+    start = max(0, best_start - 4) if best_hits else 0  # a few words of context before it
+    start = max(0, min(start, len(tokens) - width))  # use the full width near the end
+    end = min(len(tokens), start + width)
+    out: list[str] = ["…"] if start > 0 else []
+    for i in range(start, end):
+        s, e, hit = tokens[i]
+        gap = text[tokens[i - 1][1] : s] if i > start else " "
+        out.append(" · " if "\n" in gap and gap.isspace() else gap)  # unpunctuated break
+        out.append(f"[{text[s:e]}]" if hit else text[s:e])
+    tail = _TRAILING_PUNCT.match(text, tokens[end - 1][1])
+    out.append(tail.group() if tail else "")
+    if end < len(tokens):
+        out.append(" …")
+    return _SPACES.sub(" ", "".join(out)).strip()
+
+
+_TRAILING_PUNCT = re.compile(r"[^\w\s]{1,3}")
+_SPACES = re.compile(r"\s+")
