@@ -208,7 +208,9 @@ def _write_parquet(records: Iterable[dict[str, Any]], out: str | Path | None) ->
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:
-        raise StorylineError("parquet export needs pyarrow: pip install 'storyline[parquet]'") from exc
+        raise StorylineError(
+            "parquet export needs pyarrow: pip install 'storyline[parquet]'"
+        ) from exc
     rows = []
     for rec in records:
         row = _flat(rec)

@@ -196,7 +196,9 @@ def _render_article(a: Article) -> None:
         for kp in a.key_points:
             out.print(f"  • {escape(kp)}")
     for b in a.body:
-        out.print(f"\n[bold]{escape(b.text)}[/bold]" if b.kind == "subheading" else f"\n{escape(b.text)}")
+        out.print(
+            f"\n[bold]{escape(b.text)}[/bold]" if b.kind == "subheading" else f"\n{escape(b.text)}"
+        )
     for c in a.captions:
         out.print(f"\n[dim]caption:[/dim] {escape(c)}")
     if a.credits:
@@ -226,7 +228,9 @@ def search(
     if not rows:
         out.print("no matches")
     for r in rows:
-        out.print(f"[bold]{escape(r.get('title') or r['source_uri'])}[/bold]  [dim]{r['id'][:12]}[/dim]")
+        out.print(
+            f"[bold]{escape(r.get('title') or r['source_uri'])}[/bold]  [dim]{r['id'][:12]}[/dim]"
+        )
         if r.get("snippet"):
             out.print(f"  {escape(r['snippet'])}")
 
@@ -236,7 +240,9 @@ def search(
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or parquet.")] = "jsonl",
     db: DbOpt = None,
-    out_path: Annotated[str | None, typer.Option("--out", "-o", help="File (default stdout).")] = None,
+    out_path: Annotated[
+        str | None, typer.Option("--out", "-o", help="File (default stdout).")
+    ] = None,
 ) -> None:
     """Export every stored article."""
     n = api.export(fmt, db=db, out=out_path)

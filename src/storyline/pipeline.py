@@ -60,9 +60,8 @@ def process(doc: Document, *, language: str | None = None) -> Article:
 def store_article(store: Store, doc: Document, article: Article) -> AddOutcome:
     from storyline.clean.dedup import signature
 
-    outcome = store.add(article, document_hash=doc.content_hash, signature=signature(article.text))
-    store.record_document(doc.source_uri, doc.content_hash, outcome.article_id, outcome.status)
-    return outcome
+    # ``add`` records the document in the same transaction, so a crash cannot separate the two.
+    return store.add(article, document_hash=doc.content_hash, signature=signature(article.text))
 
 
 def ingest_documents(

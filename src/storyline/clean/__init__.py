@@ -61,7 +61,9 @@ def clean(
     if isinstance(text_or_doc, Document):
         doc = text_or_doc
         if published:
-            doc = Document(doc.source_uri, doc.content, doc.kind, {**doc.metadata, "published": published})
+            doc = Document(
+                doc.source_uri, doc.content, doc.kind, {**doc.metadata, "published": published}
+            )
         return clean_document(doc, language=language)
     if html is None:
         head = text_or_doc.lstrip()[:1000].lower()

@@ -8,6 +8,7 @@ cleaners use them, so a removed line gets the same reason whether it came from t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from storyline.lang.base import AGENCIES, LanguagePack
@@ -16,6 +17,30 @@ _WS = re.compile(r"\s+")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▶‣◦∙*–—-]|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"[.!?…:;»«\"“”')]\s*$")
 _PUNCT_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+_PACK_RES: dict[tuple[str, str], re.Pattern[str]] = {}
+
+
+def _pack_re(pack: LanguagePack, key: str, build: Callable[[], str]) -> re.Pattern[str]:
+    """Compile a regex built from a pack's word list once per pack (cue checks run per line)."""
+    cache_key = (pack.code, key)
+    if cache_key not in _PACK_RES:
+        _PACK_RES[cache_key] = re.compile(build(), re.IGNORECASE)
+    return _PACK_RES[cache_key]
+
+
+def _alternation(items: Iterable[str]) -> str:
+    return "|".join(re.escape(x) for x in sorted(items, key=len, reverse=True)) or "(?!)"
+
+
+def _related_prefix_re(pack: LanguagePack) -> re.Pattern[str]:
+    short = [h for h in pack.related_headers if len(h.split()) <= 2]
+    return _pack_re(pack, "related", lambda: rf"^(?:{_alternation(short)}) ")
+
+
+def _credit_prefix_re(pack: LanguagePack) -> re.Pattern[str]:
+    return _pack_re(pack, "credit", lambda: rf"\s(?:{_alternation(pack.credit_prefixes)})")
 
 
 def norm(line: str) -> str:
@@ -50,10 +75,7 @@ def is_related_header(line: str, pack: LanguagePack) -> bool:
     if n in pack.related_headers:
         return True
     # "MEHR AUS WEISSRUSSLAND", "More from Europe": a header prefix followed by a section name
-    return (
-        any(n.startswith(h + " ") for h in pack.related_headers if len(h.split()) <= 2)
-        and len(n.split()) <= 5
-    )
+    return len(n.split()) <= 5 and _related_prefix_re(pack).match(n) is not None
 
 
 def is_key_point_header(line: str, pack: LanguagePack) -> bool:
@@ -150,7 +172,7 @@ def parse_byline(line: str, pack: LanguagePack) -> Byline | None:
     m = pack.byline.match(raw)
     if not m:
         return None
-    rest = m.group("name").strip()
+    rest = next(v for k, v in m.groupdict().items() if k.startswith("name") and v).strip()
     agencies = agencies_in(rest)
     joiners = "|".join(re.escape(j) for j in sorted(pack.byline_joiners, key=len, reverse=True))
     parts = [p.strip(" ()") for p in re.split(rf"\s+(?:{joiners})\s+|[/,&()]", rest) if p]
@@ -192,8 +214,7 @@ def split_caption(line: str, pack: LanguagePack) -> tuple[str, str | None] | Non
     neither is left to the classifier: most captions on the seeds pages end in a credit.
     """
     raw = _WS.sub(" ", line).strip()
-    low = raw.casefold()
-    has_marker = any(m in low for m in pack.caption_markers)
+    has_marker = any(m in raw.casefold() for m in pack.caption_markers)
     m = _CAPTION_TAIL.search(raw)
     credit = None
     if m:
@@ -217,12 +238,51 @@ def split_caption(line: str, pack: LanguagePack) -> tuple[str, str | None] | Non
             raw_caption = raw
     else:
         raw_caption = raw
-    for prefix in sorted(pack.credit_prefixes, key=len, reverse=True):
-        idx = low.find(" " + prefix)
-        if idx > 20:
-            credit = credit or raw[idx + 1 :].strip()
-            raw_caption = raw[: idx + 1].strip()
-            break
+    # Search the original line case-insensitively: indexes into a casefolded copy would be off
+    # after "ß" (casefolds to "ss") and cut "... Hauptstraße. Foto:" in the wrong place.
+    m_credit = _credit_prefix_re(pack).search(raw, 21)
+    if m_credit:
+        credit = credit or raw[m_credit.start() + 1 :].strip()
+        raw_caption = raw[: m_credit.start() + 1].strip()
     if credit is None and not has_marker:
         return None
     return raw_caption, credit
+
+
+# "Berlin (dpa) - ...", "MINSK, 19. Dezember (sda/dpa) – ...", "WASHINGTON (AP) — ..."
+_DATELINE_PREFIX = re.compile(
+    r"^(?P<place>[A-ZÄÖÜ][\w.'’/ -]{1,40}?)"
+    r"(?:,\s*(?P<date>[^()\n]{4,30}?))?"
+    r"\s*\((?P<agency>[^)]{1,40})\)\s*[-–—:]\s*(?P<rest>\S.*)$",
+    re.DOTALL,
+)
+# "WASHINGTON — ..." (an upper-case place, no agency)
+_DATELINE_CAPS = re.compile(
+    r"^(?P<place>[A-ZÄÖÜ][A-ZÄÖÜ .'-]{2,30}?)\s*[-–—]\s+(?P<rest>\S.*)$", re.DOTALL
+)
+
+
+@dataclass
+class Dateline:
+    """A dateline printed at the start of a lead: place, optional date, agencies, and the rest."""
+
+    place: str
+    rest: str
+    date: str | None = None
+    agencies: list[str] = field(default_factory=list)
+
+
+def split_dateline(lead: str) -> Dateline | None:
+    """Split "Berlin (dpa) – Text" / "WASHINGTON — Text" into dateline and lead text.
+
+    The parenthesised part must name a known agency, so "Bern (BE) - ..." style asides do not
+    become datelines; an all-caps place needs no agency (the wire-service convention).
+    """
+    m = _DATELINE_PREFIX.match(lead)
+    if m and (agencies := agencies_in(m.group("agency"))) and len(m.group("place").split()) <= 4:
+        date = m.group("date").strip() if m.group("date") else None
+        return Dateline(m.group("place").strip(), m.group("rest").strip(), date, agencies)
+    m = _DATELINE_CAPS.match(lead)
+    if m and m.group("place").strip().isupper():
+        return Dateline(m.group("place").strip().title(), m.group("rest").strip())
+    return None

@@ -65,14 +65,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9äöü]+")
 
-# "Berlin (dpa) - ...", "MINSK, 19. Dezember (sda/dpa) – ...", "WASHINGTON (AP) — ..."
-_DATELINE_PREFIX = re.compile(
-    r"^(?P<place>[A-ZÄÖÜ][\w.'’/ -]{1,40}?)"
-    r"(?:,\s*(?P<date>[^()\n]{4,30}?))?"
-    r"\s*\((?P<agency>[^)]{1,40})\)\s*[-–—:]\s*(?P<rest>\S.*)$",
-    re.DOTALL,
-)
-
 # Separators between a headline and the site name in <title>: "Headline | Site", "Site - Headline"
 _TITLE_SEP = re.compile(r"\s+(?:[|–—·•»:/-]|::)\s+")
 
@@ -990,7 +982,7 @@ def _find_captions(region: HtmlElement, pack: LanguagePack) -> list[_Figure]:
             caption = _text(el, skip=is_credit) or None
             credit = fold(" ".join(_text(c) for c in credit_els)) or None
         else:
-            split = _split_caption(full, pack)
+            split = cues.split_caption(full, pack)
             if split is not None:
                 caption, credit = split[0] or None, split[1]
             elif cues.credit_of(full, pack):
@@ -1018,30 +1010,6 @@ def _in_teaser(el: HtmlElement, region: HtmlElement) -> bool:
             return True
         node = node.getparent()
     return False
-
-
-def _split_caption(text: str, pack: LanguagePack) -> tuple[str, str | None] | None:
-    """:func:`cues.split_caption` on folded text, safe for "ß".
-
-    ``cues.split_caption`` finds a "Foto:" credit in the casefolded line and cuts the original
-    at that index; casefolding "ß" to "ss" shifts every later index by one ("... Hauptstraße.
-    F" / "oto: ..."). We call it on a copy where such characters are replaced one-for-one and
-    cut the real text at the same places.
-    """
-    text = fold(text)
-    probe = "".join(ch if len(ch.casefold()) == 1 else ("s" if ch in "ßẞ" else "x") for ch in text)
-    res = cues.split_caption(probe, pack)
-    if res is None or probe == text:
-        return res
-    caption, credit = res
-
-    def original(part: str | None) -> str | None:
-        if not part:
-            return part
-        i = probe.rfind(part) if part is credit else probe.find(part)
-        return text[i : i + len(part)] if i >= 0 else part
-
-    return original(caption) or "", original(credit)
 
 
 def _find_time(region: HtmlElement) -> HtmlElement | None:
@@ -1200,14 +1168,14 @@ def _parse_byline(text: str, pack: LanguagePack) -> cues.Byline | None:
 
 def _dateline(lead: str, d: _Draft) -> str:
     """Move a "Berlin (dpa) –" prefix out of the lead into dateline and agencies."""
-    m = _DATELINE_PREFIX.match(lead)
-    if m and cues.agencies_in(m.group("agency")) and len(m.group("place").split()) <= 4:
-        d.dateline = d.dateline or fold(m.group("place"))
-        d.add_agencies(cues.agencies_in(m.group("agency")))
-        if m.group("date"):
-            d.dateline_date = fold(m.group("date"))
-        return fold(m.group("rest"))
-    return lead
+    found = cues.split_dateline(lead)
+    if found is None or not found.agencies:
+        return lead
+    d.dateline = d.dateline or fold(found.place)
+    d.add_agencies(found.agencies)
+    if found.date:
+        d.dateline_date = fold(found.date)
+    return fold(found.rest)
 
 
 def _lead_like(block: Block, pack: LanguagePack) -> bool:
@@ -1298,7 +1266,7 @@ def _structure_body(
             continue
         if b.kind == "p" and n_words <= 30 and not prose:
             # a caption trafilatura kept outside its figure: only with an unmistakable credit
-            cap = _split_caption(b.text, pack)
+            cap = cues.split_caption(b.text, pack)
             if cap is not None and cap[1] and _is_photo_credit(cap[1], pack):
                 if cap[0]:
                     d.captions.append(cap[0])

@@ -26,14 +26,6 @@ KEEP = 0.5
 KEEP_PROSE = 0.25
 
 _WS = re.compile(r"[ \t\u00a0\u2009\u202f]+")
-# "Berlin (dpa) - ...", "MINSK, 19. Dezember (sda/dpa) – ...", "WASHINGTON (AP) — ..."
-_DATELINE_PREFIX = re.compile(
-    r"^(?P<place>[A-ZÄÖÜ][\w.'’/ -]{1,40}?)"
-    r"(?:,\s*(?P<date>[^()\n]{4,30}?))?"
-    r"\s*\((?P<agency>[^)]{1,40})\)\s*[-–—:]\s*(?P<rest>\S.*)$"
-)
-# "WASHINGTON — ..." (upper-case place, no agency)
-_DATELINE_CAPS = re.compile(r"^(?P<place>[A-ZÄÖÜ][A-ZÄÖÜ .'-]{2,30}?)\s*[-–—]\s+(?P<rest>\S.*)$")
 # A line that is only a place followed by a comma: "Weissrussland,"
 _DATELINE_LINE = re.compile(r"^(?P<place>[A-ZÄÖÜ][\w.'’ /-]{1,40}?)\s*,$")
 
@@ -183,7 +175,9 @@ class TextCleaner:
                 if _resumes_article(lines, i, pack):
                     in_related = False
                 else:
-                    d.removed.append(RemovedLine(ln.text, cues.drop_reason(ln.text, pack) or "related"))
+                    d.removed.append(
+                        RemovedLine(ln.text, cues.drop_reason(ln.text, pack) or "related")
+                    )
                     continue
             reason = cues.drop_reason(ln.text, pack)
             # Repeated line (a caption printed twice, a headline repeated in a teaser)
@@ -219,9 +213,9 @@ class TextCleaner:
                 d.removed.append(RemovedLine(ln.text, "tag"))
                 continue
             prose = _is_prose(ln, pack)
-            if prose and (ln.p >= KEEP_PROSE or _between_prose(lines, i, pack)):
-                d.paragraphs.append(Block(ln.text))
-            elif ln.p >= KEEP and not _headline_like(ln.text):
+            if (prose and (ln.p >= KEEP_PROSE or _between_prose(lines, i, pack))) or (
+                ln.p >= KEEP and not _headline_like(ln.text)
+            ):
                 d.paragraphs.append(Block(ln.text))
             elif _headline_like(ln.text) and d.paragraphs and _next_prose(lines, i, pack):
                 d.paragraphs.append(Block(ln.text, "subheading"))
@@ -367,20 +361,13 @@ def _split_lead(paragraphs: list[Block]) -> tuple[str | None, list[Block]]:
 
 def _dateline_from_lead(lead: str | None, d: _Draft) -> tuple[str | None, _Draft]:
     """Move a "Berlin (dpa) –" prefix out of the lead into dateline and agencies."""
-    if not lead:
+    found = cues.split_dateline(lead) if lead else None
+    if found is None:
         return lead, d
-    m = _DATELINE_PREFIX.match(lead)
-    if m and cues.agencies_in(m.group("agency")):
-        d.dateline = d.dateline or m.group("place").strip()
-        d.add_agencies(cues.agencies_in(m.group("agency")))
-        if m.group("date"):
-            d.dateline_date = m.group("date").strip()
-        return m.group("rest").strip(), d
-    m = _DATELINE_CAPS.match(lead)
-    if m and m.group("place").strip().isupper():
-        d.dateline = d.dateline or m.group("place").strip().title()
-        return m.group("rest").strip(), d
-    return lead, d
+    d.dateline = d.dateline or found.place
+    d.add_agencies(found.agencies)
+    d.dateline_date = found.date
+    return found.rest, d
 
 
 _DEFAULT: TextCleaner | None = None

@@ -83,7 +83,11 @@ class LanguagePack:
                     merged.update(v)
                 values[f.name] = merged
             else:
-                values[f.name] = "|".join(f"(?:{v})" for v in vals)
+                # Named groups must stay unique in the OR-ed pattern: name -> name0, name1, ...
+                values[f.name] = "|".join(
+                    "(?:" + v.replace("(?P<name>", f"(?P<name{i}>") + ")"
+                    for i, v in enumerate(vals)
+                )
         return cls(code=code, **values)  # type: ignore[arg-type]
 
 
