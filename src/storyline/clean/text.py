@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Protocol
 
 from storyline.clean import cues
@@ -68,17 +69,56 @@ class _Draft:
 
 
 def split_lines(text: str) -> list[_Line]:
-    """Non-blank lines with whitespace folded, remembering paragraph breaks."""
+    """Non-blank lines with whitespace folded, remembering paragraph breaks.
+
+    Hard-wrapped text (e-mail, ``fold``, some text exports) is unwrapped first, so that a
+    paragraph is one line again: the classifier and the rules work on paragraphs, not on
+    fragments of 72 characters.
+    """
+    raw_lines = [
+        _WS.sub(" ", r).strip() for r in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ]
+    width = _wrap_width(raw_lines)
     out: list[_Line] = []
     blank = True
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _WS.sub(" ", raw).strip()
+    for line in raw_lines:
         if not line:
             blank = True
+            continue
+        prev = out[-1].text if out else ""
+        if (
+            width
+            and not blank
+            and len(prev) >= 0.6 * width
+            and cues.strip_bullet(line) is None
+            and not prev.endswith(":")
+        ):
+            out[-1].text = prev + " " + line
             continue
         out.append(_Line(idx=len(out), text=line, p=0.0, blank_before=blank))
         blank = False
     return out
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped text is wrapped at, or None when lines are not wrapped.
+
+    A wrapped text has no line longer than ~100 characters and many long lines that run on into
+    the next line without a blank in between.
+    """
+    lengths = [len(x) for x in lines if x]
+    if len(lengths) < 4 or max(lengths) > 100:
+        return None
+    width = max(lengths)
+    if width < 40:
+        return None
+    runs = sum(
+        1
+        for a, b in pairwise(lines)
+        if len(a) >= 0.6 * width and b and cues.strip_bullet(b) is None
+    )
+    long_lines = sum(1 for n in lengths if n >= 0.6 * width)
+    return width if long_lines and runs / long_lines >= 0.5 else None
 
 
 def _headline_like(text: str) -> bool:
