@@ -347,16 +347,26 @@ def _find_title(
             or _DATELINE_LINE.match(t)
             or cues.strip_bullet(t) is not None
             or cues.is_key_point_header(t, pack)
+            or _TIMESTAMP.search(t)
         ):
             continue
         if _headline_like(t) and not cues.is_tag_line(t, pack):
             candidates.append(ln.idx)
-    # Nearest headline of four or more words; a two-word line next to the lead is more often
-    # the outlet's name or a section label than the headline.
-    for idx in candidates:
-        if len(cues.words(lines[idx].text)) >= 4:
-            return idx
+    # Among headlines of four or more words, the one the classifier likes best (the nearest on a
+    # tie); a two-word line next to the lead is more often the outlet's name or a section label.
+    long = [i for i in candidates if len(cues.words(lines[i].text)) >= 4]
+    if long:
+        return max(long, key=lambda i: (round(lines[i].p, 1), -abs(first - i)))
     return candidates[0] if candidates else None
+
+
+# Dates, times and reading times mark metadata lines ("Aktualisiert: 19.07.2026, 13:40 Uhr",
+# "Artikel anhören (3 Min.)"), which are never the headline.
+_TIMESTAMP = re.compile(
+    r"\b\d{1,2}\.? [^\W\d_]{3,9}\.? \d{4}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+    r"|\b\d{1,2}:\d{2}\b|\(\d+\s*min\.?\)|\d+\s*min\.? read",
+    re.IGNORECASE,
+)
 
 
 def _next_content(lines: list[_Line], i: int, pack: LanguagePack) -> _Line | None:

@@ -170,6 +170,8 @@ PACK = LanguagePack.build(
         "Picture:",
         "Source:",
         "Credit:",
+        "Photograph:",
+        "Photographs:",
         "Illustration:",
         "Video:",
         "Graphic:",
