@@ -37,7 +37,7 @@ from storyline.analyse.language import detect_language
 from storyline.clean import cues
 from storyline.clean.dates import parse_date
 from storyline.errors import InputError
-from storyline.lang import available, get_pack
+from storyline.lang import get_pack
 from storyline.lang.base import LanguagePack
 from storyline.model import Article, Block, Document, RemovedLine, article_id, compose_text
 
@@ -1149,23 +1149,6 @@ class _Draft:
             self.credits.append(credit)
 
 
-def _parse_byline(text: str, pack: LanguagePack) -> cues.Byline | None:
-    """:func:`cues.parse_byline`, also for the union pack of unknown languages.
-
-    The union pack ORs the packs' byline regexes, which repeats the named group ``name`` and
-    does not compile (a bug in ``LanguagePack.union``); until that is fixed we try each
-    language's own pack in turn.
-    """
-    try:
-        return cues.parse_byline(text, pack)
-    except re.error:
-        for code in available():
-            by = cues.parse_byline(text, get_pack(code))
-            if by is not None:
-                return by
-        return None
-
-
 def _dateline(lead: str, d: _Draft) -> str:
     """Move a "Berlin (dpa) –" prefix out of the lead into dateline and agencies."""
     found = cues.split_dateline(lead)
@@ -1246,7 +1229,7 @@ def _structure_body(
             d.removed.append(RemovedLine(b.text, reason))
             continue
         if not d.body and not d.byline:
-            by = _parse_byline(b.text, pack)
+            by = cues.parse_byline(b.text, pack)
             if by is not None:
                 d.byline = by.text
                 d.source = d.source or by.source
@@ -1498,7 +1481,7 @@ def clean_html(doc: Document, *, language: str | None = None) -> Article:
     by_el = _find_byline(region)
     if by_el is not None:
         by_text = _text(by_el)
-        by = _parse_byline(by_text, pack)
+        by = cues.parse_byline(by_text, pack)
         d.byline = by.text if by else by_text
         if by:
             d.source = by.source
