@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from storyline.clean import clean, clean_document
-from storyline.errors import InputError, NotFound, StorylineError
+from storyline.errors import InputError, StorylineError
 from storyline.model import Article, ReadFailure
 from storyline.pipeline import IngestReport, ingest_documents
 from storyline.store import Store, open_store
@@ -32,22 +31,11 @@ def _store(db: DbRef, *, readonly: bool = False) -> Iterator[Store]:
     if isinstance(db, Store):
         yield db
         return
-    if readonly:
-        path = _sqlite_path(db)
-        if path is not None and not path.exists():
-            raise NotFound(f"no store at {path}; run `storyline ingest` first")
     store = open_store(db, readonly=readonly)
     try:
         yield store
     finally:
         store.close()
-
-
-def _sqlite_path(db: str | Path | None) -> Path | None:
-    ref = str(db or os.environ.get("STORYLINE_DB") or "storyline.db")
-    if "://" in ref and not ref.startswith("sqlite:///"):
-        return None
-    return Path(ref.removeprefix("sqlite:///"))
 
 
 def ingest(

@@ -83,9 +83,9 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Read, clean and store news files. Re-running skips what is already stored."""
-    from storyline.pipeline import iter_sources
+    from storyline.read import discover
 
-    sources = list(iter_sources(paths))
+    sources = list(discover(paths))
     progress = Progress(
         TextColumn("[bold]ingest[/bold]"),
         BarColumn(),

@@ -7,9 +7,8 @@ and nowhere else, so the CLI, the Python API and the web layer all get them at o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from storyline.errors import StorylineError
@@ -18,17 +17,11 @@ from storyline.store.base import AddOutcome, Store
 
 
 @dataclass
-class Failure:
-    source_uri: str
-    message: str
-
-
-@dataclass
 class IngestReport:
     """What one ingest run did. ``counts`` keys: new, exists, copy, near_duplicate, failed."""
 
     counts: Counter[str] = field(default_factory=Counter)
-    failures: list[Failure] = field(default_factory=list)
+    failures: list[ReadFailure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
     interrupted: bool = False
 
@@ -114,13 +107,6 @@ def _fail(
     report: IngestReport, source: str, message: str, on_item: Callable[[str, str], None] | None
 ) -> None:
     report.counts["failed"] += 1
-    report.failures.append(Failure(source, message))
+    report.failures.append(ReadFailure(source, message))
     if on_item:
         on_item(source, "failed")
-
-
-def iter_sources(paths: Iterable[str | Path]) -> Iterator[str]:
-    """Every file an ingest of ``paths`` will read, in the order it reads them."""
-    from storyline.read import discover
-
-    yield from discover(paths)

@@ -161,7 +161,7 @@ class SQLiteStore(Store):
             raise StoreError(f"cannot open database {path}: it is a directory")
         if self.readonly:
             if not path.exists():
-                raise StoreError(f"database {path} does not exist")
+                raise StoreError(f"database {path} does not exist; run `storyline ingest` first")
             uri = path.resolve().as_uri() + "?mode=ro"
             try:
                 return self._configure(self._raw_connect(uri, uri=True))
