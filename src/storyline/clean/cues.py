@@ -35,8 +35,12 @@ def _alternation(items: Iterable[str]) -> str:
 
 
 def _related_prefix_re(pack: LanguagePack) -> re.Pattern[str]:
-    short = [h for h in pack.related_headers if len(h.split()) <= 2]
-    return _pack_re(pack, "related", lambda: rf"^(?:{_alternation(short)}) ")
+    # the list of short headers is built inside the builder: once per pack, not once per line
+    return _pack_re(
+        pack,
+        "related",
+        lambda: rf"^(?:{_alternation(h for h in pack.related_headers if len(h.split()) <= 2)}) ",
+    )
 
 
 def _credit_prefix_re(pack: LanguagePack) -> re.Pattern[str]:
@@ -69,7 +73,11 @@ def is_sentence(line: str, pack: LanguagePack) -> bool:
 
 def is_related_header(line: str, pack: LanguagePack) -> bool:
     """A header after which the page lists other articles ("Weiterlesen", "MEHR IN NEWS")."""
-    n = norm(line)
+    return _is_related_norm(norm(line), pack)
+
+
+def _is_related_norm(n: str, pack: LanguagePack) -> bool:
+    """:func:`is_related_header` on an already normalised line."""
     if not n or len(n) > 60:
         return False
     if n in pack.related_headers:
@@ -96,7 +104,7 @@ def drop_reason(line: str, pack: LanguagePack) -> str | None:
         return "counter"
     if n in pack.advertisement or raw.casefold() in pack.advertisement:
         return "advertisement"
-    if is_related_header(raw, pack):
+    if _is_related_norm(n, pack):
         return "related"
     n_words = len(n.split())
     if n_words <= 12 and any(c in n for c in pack.share_contains):

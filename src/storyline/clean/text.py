@@ -11,7 +11,7 @@ is; the classifier decides *whether* an unrecognised line is article text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, Protocol
@@ -42,6 +42,16 @@ class _Line:
     p: float
     blank_before: bool
     role: str | None = None  # set once the line is placed
+    #: cue results by name: the structurer asks the same question of a line from several
+    #: places (its own turn, look-ahead from earlier lines, the title search)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def cue(self, fn: Callable[[str, LanguagePack], Any], pack: LanguagePack) -> Any:
+        """``fn(self.text, pack)``, computed once per line (one pack per page)."""
+        key = fn.__name__
+        if key not in self.memo:
+            self.memo[key] = fn(self.text, pack)
+        return self.memo[key]
 
 
 @dataclass
@@ -132,7 +142,7 @@ def _headline_like(text: str) -> bool:
 
 
 def _is_prose(line: _Line, pack: LanguagePack) -> bool:
-    return cues.is_sentence(line.text, pack)
+    return bool(line.cue(cues.is_sentence, pack))
 
 
 class TextCleaner:
@@ -216,10 +226,10 @@ class TextCleaner:
                     in_related = False
                 else:
                     d.removed.append(
-                        RemovedLine(ln.text, cues.drop_reason(ln.text, pack) or "related")
+                        RemovedLine(ln.text, ln.cue(cues.drop_reason, pack) or "related")
                     )
                     continue
-            reason = cues.drop_reason(ln.text, pack)
+            reason = ln.cue(cues.drop_reason, pack)
             # Repeated line (a caption printed twice, a headline repeated in a teaser)
             if not reason and (
                 n in seen or (nxt is not None and _is_prefix_of(n, cues.norm(nxt.text)))
@@ -247,7 +257,7 @@ class TextCleaner:
             if before:
                 d.removed.append(RemovedLine(ln.text, "navigation"))
                 continue
-            if cues.is_tag_line(ln.text, pack) and (
+            if ln.cue(cues.is_tag_line, pack) and (
                 ln.text[:1].islower() or _next_is_caption(lines, i, pack)
             ):
                 d.removed.append(RemovedLine(ln.text, "tag"))
@@ -286,13 +296,13 @@ class TextCleaner:
             if m and len(m.group("place").split()) <= 3:
                 d.dateline = m.group("place").strip()
                 return True
-        credit = cues.credit_of(text, pack)
+        credit = ln.cue(cues.credit_of, pack)
         if credit:
             d.add_credit(credit)
             return True
         if before:
             return False
-        cap = cues.split_caption(text, pack)
+        cap = ln.cue(cues.split_caption, pack)
         if cap is not None and len(cues.words(text)) <= 45:
             caption, credit = cap
             if caption:
@@ -316,7 +326,7 @@ def _is_prefix_of(a: str, b: str) -> bool:
 def _first_body_line(lines: list[_Line], pack: LanguagePack) -> int | None:
     """Index of the first prose line the classifier accepts: the article starts near it."""
     for ln in lines:
-        if ln.p >= KEEP and _is_prose(ln, pack) and cues.split_caption(ln.text, pack) is None:
+        if ln.p >= KEEP and _is_prose(ln, pack) and ln.cue(cues.split_caption, pack) is None:
             return ln.idx
     for ln in lines:
         if ln.p >= KEEP:
@@ -339,18 +349,18 @@ def _find_title(
     for ln in reversed(lines[max(0, first - 15) : first]):
         t = ln.text
         if (
-            cues.drop_reason(t, pack)
+            ln.cue(cues.drop_reason, pack)
             or cues.agency_only(t)
             or cues.parse_byline(t, pack)
-            or cues.credit_of(t, pack)
-            or cues.split_caption(t, pack)
+            or ln.cue(cues.credit_of, pack)
+            or ln.cue(cues.split_caption, pack)
             or _DATELINE_LINE.match(t)
             or cues.strip_bullet(t) is not None
             or cues.is_key_point_header(t, pack)
             or _TIMESTAMP.search(t)
         ):
             continue
-        if _headline_like(t) and not cues.is_tag_line(t, pack):
+        if _headline_like(t) and not ln.cue(cues.is_tag_line, pack):
             candidates.append(ln.idx)
     # Among headlines of four or more words, the one the classifier likes best (the nearest on a
     # tie); a two-word line next to the lead is more often the outlet's name or a section label.
@@ -372,9 +382,9 @@ _TIMESTAMP = re.compile(
 def _next_content(lines: list[_Line], i: int, pack: LanguagePack) -> _Line | None:
     """The next line that is not a caption, credit or widget."""
     for ln in lines[i + 1 : i + 6]:
-        if cues.drop_reason(ln.text, pack) or cues.split_caption(ln.text, pack):
+        if ln.cue(cues.drop_reason, pack) or ln.cue(cues.split_caption, pack):
             continue
-        if cues.credit_of(ln.text, pack) or cues.is_tag_line(ln.text, pack):
+        if ln.cue(cues.credit_of, pack) or ln.cue(cues.is_tag_line, pack):
             continue
         return ln
     return None
@@ -392,7 +402,7 @@ def _between_prose(lines: list[_Line], i: int, pack: LanguagePack) -> bool:
 
 
 def _next_is_caption(lines: list[_Line], i: int, pack: LanguagePack) -> bool:
-    return i + 1 < len(lines) and cues.split_caption(lines[i + 1].text, pack) is not None
+    return i + 1 < len(lines) and lines[i + 1].cue(cues.split_caption, pack) is not None
 
 
 def _resumes_article(lines: list[_Line], i: int, pack: LanguagePack) -> bool:
