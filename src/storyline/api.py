@@ -14,13 +14,16 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from storyline.clean import clean, clean_document
 from storyline.errors import InputError, StorylineError
 from storyline.model import Article, ReadFailure
-from storyline.pipeline import IngestReport, ingest_documents
+from storyline.pipeline import IngestReport, analyse_pending, ingest_documents
 from storyline.store import Store, open_store
+
+if TYPE_CHECKING:
+    from storyline.analyse.types import Analysis
 
 DbRef = str | Path | Store | None
 
@@ -48,12 +51,16 @@ def ingest(
     on_file: Callable[[str], None] | None = None,
     on_item: Callable[[str, str], None] | None = None,
     stdin: IO[bytes] | None = None,
+    analyse: bool = True,
 ) -> IngestReport:
-    """Read, clean and store every news file under ``paths`` (files, folders, ``-``).
+    """Read, clean, store and analyse every news file under ``paths`` (files, folders, ``-``).
 
     Idempotent: an unchanged file is skipped by its content hash, the same cleaned text is
     stored once. A bad file is reported in the result and does not stop the others. When
-    interrupted (KeyboardInterrupt) the report says so and everything stored so far stays.
+    interrupted (KeyboardInterrupt) the report says so and everything stored so far stays; the
+    next run also analyses what an interrupted run stored but did not analyse yet.
+    ``published`` is the publication date of every input that declares none (it is also the
+    document creation time that relative time expressions are resolved against).
     """
     from storyline.clean.dates import parse_date
     from storyline.read import DEFAULT_MAX_BYTES, discover, read_paths
@@ -78,10 +85,46 @@ def ingest(
                     declared=declared,
                     stdin=stdin,
                 )
-                ingest_documents(store, items, language=language, report=report, on_item=on_item)
+                ingest_documents(
+                    store,
+                    items,
+                    language=language,
+                    report=report,
+                    on_item=on_item,
+                    analyse=analyse,
+                )
+            if analyse:
+                analyse_pending(store, report=report)
         except KeyboardInterrupt:
             report.interrupted = True
     return report
+
+
+def analyse(
+    *,
+    db: DbRef = None,
+    redo: bool = False,
+    on_item: Callable[[str, str], None] | None = None,
+) -> IngestReport:
+    """Analyse stored articles that have no current analysis (``redo``: all of them).
+
+    Resumable: interrupted, it keeps what it analysed, and the next call goes on from there.
+    """
+    report = IngestReport()
+    with _store(db) as store:
+        try:
+            analyse_pending(store, redo=redo, report=report, on_item=on_item)
+        except KeyboardInterrupt:
+            report.interrupted = True
+    return report
+
+
+def pending_analyses(*, db: DbRef = None) -> int:
+    """How many stored articles ``analyse`` would work on (for a progress bar)."""
+    from storyline.analyse.analyser import ANALYSIS_VERSION
+
+    with _store(db, readonly=True) as store:
+        return len(store.pending_analysis(ANALYSIS_VERSION, limit=10_000_000))
 
 
 def analyse_file(
@@ -110,6 +153,62 @@ def show(
         return found[0]
     with _store(db, readonly=True) as store:
         return store.get(ref)
+
+
+def show_analysis(
+    ref: str, *, db: DbRef = None, published: str | None = None, language: str | None = None
+) -> tuple[Article, Analysis]:
+    """An article (stored, or a file cleaned on the fly) with its analysis.
+
+    A stored article's stored analysis is used when it is current and no ``published`` is
+    given; otherwise the analysis is computed now (and not stored: ``show`` never writes).
+    """
+    from storyline.analyse.analyser import ANALYSIS_VERSION, analyse_article
+    from storyline.clean.dates import parse_date
+
+    dct = None
+    if published:
+        dct = parse_date(published)
+        if dct is None:
+            raise InputError(f"--published {published!r} is not a date (use YYYY-MM-DD)")
+    if ref == "-" or Path(ref).exists():
+        article = show(ref, published=dct, language=language)
+        return article, analyse_article(article, published=dct)
+    with _store(db, readonly=True) as store:
+        article = store.get(ref)
+        stored = None if dct else store.get_analysis(article.id, version=ANALYSIS_VERSION)
+    return article, stored or analyse_article(article, published=dct)
+
+
+def analysis_json(article: Article, analysis: Analysis) -> dict[str, Any]:
+    """``show --json``: the article's fields plus the analysis (offsets index ``text``)."""
+    data = article.to_dict()
+    found = analysis.to_dict()
+    data["analysed_with_published"] = found["published"]
+    for key in ("entities", "places", "times", "event", "published_inferred"):
+        data[key] = found[key]
+    return data
+
+
+def entities(
+    *,
+    db: DbRef = None,
+    label: str | None = None,
+    query: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """The entity registry, most mentioned first (``label``: PER, ORG, LOC or MISC)."""
+    if label and label.upper() not in ("PER", "ORG", "LOC", "MISC"):
+        raise InputError(f"unknown entity label {label!r} (choose PER, ORG, LOC or MISC)")
+    with _store(db, readonly=True) as store:
+        return store.entities(label=label, query=query, limit=limit, offset=offset)
+
+
+def entity(ref: str, *, db: DbRef = None) -> dict[str, Any]:
+    """One registry entry by id or any name it was seen under, with aliases and timeline."""
+    with _store(db, readonly=True) as store:
+        return store.entity(ref)
 
 
 def articles(
@@ -216,12 +315,17 @@ def article_json(article: Article) -> str:
 
 __all__ = [
     "EXPORT_FORMATS",
+    "analyse",
     "analyse_file",
+    "analysis_json",
     "articles",
     "clean",
+    "entities",
+    "entity",
     "export",
     "ingest",
     "search",
     "show",
+    "show_analysis",
     "stats",
 ]

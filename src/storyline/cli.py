@@ -10,7 +10,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from rich.table import Table
 from storyline import api
 from storyline.errors import StorylineError
 from storyline.model import Article
+
+if TYPE_CHECKING:
+    from storyline.analyse.types import Analysis
 
 app = typer.Typer(
     name="storyline",
@@ -81,8 +84,11 @@ def ingest(
     ] = None,
     as_json: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    no_analyse: Annotated[
+        bool, typer.Option("--no-analyse", help="Only clean and store; analyse later.")
+    ] = False,
 ) -> None:
-    """Read, clean and store news files. Re-running skips what is already stored."""
+    """Read, clean, store and analyse news files. Re-running skips what is already stored."""
     from storyline.read import discover
 
     sources = list(discover(paths))
@@ -112,6 +118,7 @@ def ingest(
             max_bytes=max_bytes,
             on_file=on_file,
             stdin=sys.stdin.buffer if "-" in sources else None,
+            analyse=not no_analyse,
         )
         progress.update(task, completed=len(sources))
     if as_json:
@@ -123,7 +130,13 @@ def ingest(
         out.print(
             f"[bold]{c['new']}[/bold] new, {c['exists']} already stored, "
             f"{c['copy']} copies of stored texts, {c['near_duplicate']} near-duplicates, "
-            f"[{'red' if c['failed'] else 'green'}]{c['failed']} failed[/]"
+            f"[{'red' if c['failed'] else 'green'}]{c['failed']} failed[/]; "
+            f"{report.analysed} analysed"
+            + (
+                f", [red]{report.analysis_failed} analyses failed[/]"
+                if report.analysis_failed
+                else ""
+            )
         )
     if report.interrupted:
         err.print("[yellow]interrupted: what was stored stays stored; run again to continue[/]")
@@ -170,12 +183,59 @@ def show(
     lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show one stored article, or clean a file on the fly without storing it."""
-    article = api.show(ref, db=db, published=published, language=lang)
+    """Show one stored article with its analysis, or clean and analyse a file without storing it.
+
+    ``--published`` sets the document creation time that relative dates resolve against.
+    """
+    article, analysis = api.show_analysis(ref, db=db, published=published, language=lang)
     if as_json:
-        _print_json(article.to_dict())
+        _print_json(api.analysis_json(article, analysis))
     else:
         _render_article(article)
+        _render_analysis(analysis)
+
+
+def _render_analysis(an: Analysis) -> None:
+    out.print("\n[bold]analysis[/bold]")
+    ev = an.event
+    if ev:
+        where = f"{ev.where} ({ev.country})" if ev.where and ev.country else ev.where
+        trigger = f"  [dim](trigger: {escape(ev.trigger)})[/dim]" if ev.trigger else ""
+        rows = [
+            ("event", f"{ev.type}{trigger}"),
+            ("who", ", ".join(ev.who)), ("where", where), ("when", ev.when),
+        ]  # fmt: skip
+        for k, v in rows:
+            if v:
+                out.print(f"[dim]{k:>10}[/dim]  {v}")
+    dct = an.published or "unknown (relative times left open)"
+    out.print(f"[dim]{'dct':>10}[/dim]  {dct}")
+    guess = an.published_inferred
+    if guess:
+        out.print(
+            f"[dim]{'inferred':>10}[/dim]  {guess.value} (confidence {guess.confidence:.2f}: "
+            f"{escape('; '.join(guess.evidence))})"
+        )
+    seen: dict[tuple[str, str], int] = {}
+    for e in an.entities:
+        key = (e.label, e.canonical or e.text)
+        seen[key] = seen.get(key, 0) + 1
+    for label in ("PER", "ORG", "LOC", "MISC"):
+        names = [f"{n}" + (f" ×{c}" if c > 1 else "") for (lb, n), c in seen.items() if lb == label]
+        if names:
+            out.print(f"[dim]{label:>10}[/dim]  {escape(', '.join(names))}")
+    places: dict[str, str] = {}
+    for p in an.places:
+        coords = f"{p.lat:.2f},{p.lon:.2f}" if p.lat is not None and p.lon is not None else "?"
+        places.setdefault(p.name, f"{p.name} [{p.country or '?'}, {p.kind}, {coords}]")
+    if places:
+        out.print(f"[dim]{'places':>10}[/dim]  {escape('; '.join(places.values()))}")
+    for t in an.times:
+        out.print(f"[dim]{'time':>10}[/dim]  {escape(t.text)} → {t.type} {t.value}")
+    if ev and ev.key_points:
+        out.print("[dim]key points[/dim]")
+        for kp in ev.key_points:
+            out.print(f"  • {escape(kp)}")
 
 
 def _render_article(a: Article) -> None:
@@ -248,6 +308,90 @@ def export(
     n = api.export(fmt, db=db, out=out_path)
     if out_path:
         err.print(f"exported {n} articles to {escape(out_path)}")
+
+
+@app.command()
+@friendly
+def analyse(
+    db: DbOpt = None,
+    redo: Annotated[bool, typer.Option("--all", help="Re-analyse every article.")] = False,
+    as_json: JsonOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Analyse stored articles that have no current analysis (resumes an interrupted run)."""
+    total = api.stats(db=db)["articles"] if redo else api.pending_analyses(db=db)
+    progress = Progress(
+        TextColumn("[bold]analyse[/bold]"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, disable=quiet or not err.is_terminal, transient=True,
+    )  # fmt: skip
+    with progress:
+        task = progress.add_task("analyse", total=total)
+        report = api.analyse(db=db, redo=redo, on_item=lambda _s, _o: progress.advance(task))
+    data = {
+        "analysed": report.analysed,
+        "failed": report.analysis_failed,
+        "failures": [f.__dict__ for f in report.failures],
+        "interrupted": report.interrupted,
+    }
+    if as_json:
+        _print_json(data)
+    else:
+        for f in report.failures:
+            err.print(f"[red]failed[/red] {escape(f.source_uri)}: {escape(f.message)}")
+        out.print(f"{report.analysed} analysed, {report.analysis_failed} failed")
+    if report.interrupted:
+        err.print("[yellow]interrupted: analyses so far are stored; run again to continue[/]")
+        raise typer.Exit(130)
+
+
+@app.command("entities")
+@friendly
+def list_entities(
+    db: DbOpt = None,
+    label: Annotated[str | None, typer.Option(help="PER, ORG, LOC or MISC.")] = None,
+    query: Annotated[str | None, typer.Option("--query", "-q", help="Name contains.")] = None,
+    limit: Annotated[int, typer.Option(help="How many.")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """The entity registry: people, organisations, places, most mentioned first."""
+    rows = api.entities(db=db, label=label, query=query, limit=limit, offset=offset)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("id", "label", "name", "mentions", "articles", "languages", "seen", box=None)
+    for r in rows:
+        seen = "–".join(x for x in (r["first_seen"], r["last_seen"]) if x) or ""
+        table.add_row(
+            r["id"], r["label"], escape(r["name"]), str(r["mentions"]), str(r["articles"]),
+            ",".join(r["languages"]), seen,
+        )  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+@friendly
+def entity(
+    name: Annotated[str, typer.Argument(help="Entity id or any name it was seen under.")],
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """One entity: aliases, languages, mentions over time, recent articles."""
+    data = api.entity(name, db=db)
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"[bold]{escape(data['name'])}[/bold]  [dim]{data['id']} {data['label']}[/dim]")
+    out.print(
+        f"{data['mentions']} mentions in {data['articles']} articles; "
+        f"languages: {', '.join(data['languages']) or '?'}"
+    )
+    aliases = ", ".join(f"{a['alias']} ({a['language']}, {a['mentions']})" for a in data["aliases"])
+    out.print(f"[dim]aliases[/dim]  {escape(aliases)}")
+    for t in data["timeline"]:
+        out.print(f"  {t['day'] or 'undated':>10}  {'█' * min(t['mentions'], 40)} {t['mentions']}")
+    for a in data["recent"]:
+        out.print(f"  [dim]{a['id'][:12]}[/dim] {escape(a['title'] or '')}")
 
 
 @app.command()

@@ -1,7 +1,8 @@
 """Runs the stages for one document, and ingest for many: the only place that knows their order.
 
-read -> clean -> (dedup signature) -> store. Later stages (analyse, embed, link) slot in here,
-and nowhere else, so the CLI, the Python API and the web layer all get them at once.
+read -> clean -> (dedup signature) -> store -> analyse -> store the analysis. Later stages
+(embed, link) slot in here, and nowhere else, so the CLI, the Python API and the web layer all
+get them at once.
 """
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from storyline.errors import StorylineError
+from storyline.errors import StoreError, StorylineError
 from storyline.model import Article, Document, ReadFailure
 from storyline.store.base import AddOutcome, Store
+
+if TYPE_CHECKING:
+    from storyline.analyse.types import Analysis
 
 
 @dataclass
@@ -24,6 +28,10 @@ class IngestReport:
     failures: list[ReadFailure] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
     interrupted: bool = False
+    #: articles analysed in this run, and those whose analysis failed (they stay stored, and
+    #: ``storyline analyse`` retries them)
+    analysed: int = 0
+    analysis_failed: int = 0
 
     @property
     def stored(self) -> int:
@@ -39,6 +47,8 @@ class IngestReport:
             "failed": self.counts["failed"],
             "failures": [f.__dict__ for f in self.failures],
             "article_ids": self.article_ids,
+            "analysed": self.analysed,
+            "analysis_failed": self.analysis_failed,
             "interrupted": self.interrupted,
         }
 
@@ -57,6 +67,70 @@ def store_article(store: Store, doc: Document, article: Article) -> AddOutcome:
     return store.add(article, document_hash=doc.content_hash, signature=signature(article.text))
 
 
+def analyse_stored(store: Store, article: Article, *, published: str | None = None) -> Analysis:
+    """Analyse one stored article and store the result (replacing an older analysis)."""
+    from storyline.analyse.analyser import ANALYSIS_VERSION, analyse_article
+
+    analysis = analyse_article(article, published=published)
+    store.put_analysis(analysis, ANALYSIS_VERSION)
+    return analysis
+
+
+def analyse_pending(
+    store: Store,
+    *,
+    redo: bool = False,
+    report: IngestReport | None = None,
+    on_item: Callable[[str, str], None] | None = None,
+) -> IngestReport:
+    """Analyse every stored article that has no analysis of the current version.
+
+    Resumable by construction: each article's analysis is committed on its own, and the next
+    run asks the store again what is still pending. ``redo`` re-analyses everything (a new
+    ``--published`` policy, a debugging session).
+    """
+    from storyline.analyse.analyser import ANALYSIS_VERSION
+
+    report = report or IngestReport()
+    if redo:
+        for article in store.iter_articles():
+            _analyse_one(store, article, report, on_item)
+        return report
+    failed: set[str] = set()  # retried by the next run, not again by this one
+    while True:
+        pending = store.pending_analysis(ANALYSIS_VERSION, limit=200 + len(failed))
+        batch = [i for i in pending if i not in failed]
+        if not batch:
+            return report
+        for article_id in batch:
+            if not _analyse_one(store, store.get(article_id), report, on_item):
+                failed.add(article_id)
+
+
+def _analyse_one(
+    store: Store,
+    article: Article,
+    report: IngestReport,
+    on_item: Callable[[str, str], None] | None,
+) -> bool:
+    """Analyse and store one article; ``False`` (and a failure in the report) if it failed."""
+    try:
+        analyse_stored(store, article)
+    except StoreError:
+        raise
+    except Exception as exc:  # a rule bug on one odd text must not stop a corpus run
+        report.analysis_failed += 1
+        message = f"analysis failed ({type(exc).__name__}: {exc}); the article is stored"
+        report.failures.append(ReadFailure(article.source_uri, message))
+        if on_item:
+            on_item(article.source_uri, "analysis_failed")
+        return False
+    report.analysed += 1
+    if on_item:
+        on_item(article.source_uri, "analysed")
+    return True
+
+
 def ingest_documents(
     store: Store,
     items: Iterable[Document | ReadFailure],
@@ -64,6 +138,7 @@ def ingest_documents(
     language: str | None = None,
     report: IngestReport | None = None,
     on_item: Callable[[str, str], None] | None = None,
+    analyse: bool = True,
 ) -> IngestReport:
     """Clean and store documents one at a time, each in its own transaction.
 
@@ -94,6 +169,8 @@ def ingest_documents(
         report.article_ids.append(outcome.article_id)
         if on_item:
             on_item(item.source_uri, outcome.status)
+        if analyse and outcome.status in ("new", "near_duplicate"):
+            _analyse_one(store, article, report, None)
     return report
 
 

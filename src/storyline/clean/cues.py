@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from storyline.lang.base import AGENCIES, LanguagePack
 
@@ -47,8 +48,13 @@ def _credit_prefix_re(pack: LanguagePack) -> re.Pattern[str]:
     return _pack_re(pack, "credit", lambda: rf"\s(?:{_alternation(pack.credit_prefixes)})")
 
 
+@lru_cache(maxsize=65536)
 def norm(line: str) -> str:
-    """Casefolded, whitespace-folded line without edge punctuation: what cues match."""
+    """Casefolded, whitespace-folded line without edge punctuation: what cues match.
+
+    Cached: the structurer and the feature extractor ask for the same line's form several
+    times, and page furniture ("Weiterlesen", "2 Interaktionen") repeats across pages.
+    """
     return _PUNCT_EDGES.sub("", _WS.sub(" ", line).strip().casefold())
 
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from storyline.errors import StoreError
 
 if TYPE_CHECKING:
+    from storyline.analyse.types import Analysis
     from storyline.clean.dedup import Signature
     from storyline.model import Article
 
@@ -184,6 +185,48 @@ class Store(ABC):
         recorded), ``failed`` (of those, failures) and ``languages`` ({code: articles}; ``und``
         for unknown).
         """
+
+    # -- analysis and the entity registry -----------------------------------------------------
+
+    @abstractmethod
+    def put_analysis(self, analysis: Analysis, version: str) -> None:
+        """Store (or replace) the analysis of one article, atomically with its registry rows.
+
+        The article's entity mentions and places are replaced, never added twice, so analysing
+        an article again (a newer model, another ``--published``) keeps every count right.
+        """
+
+    @abstractmethod
+    def get_analysis(self, ref: str, *, version: str | None = None) -> Analysis | None:
+        """The stored analysis of an article (id, prefix or source_uri); ``None`` if there is
+        none, or (with ``version``) if it was made by another analyser version."""
+
+    @abstractmethod
+    def pending_analysis(self, version: str, *, limit: int = 1000) -> list[str]:
+        """Ids of articles with no analysis, or one older than ``version``, in insertion order.
+
+        What ``storyline analyse`` works through; also how an interrupted run resumes.
+        """
+
+    @abstractmethod
+    def entities(
+        self,
+        *,
+        label: str | None = None,
+        query: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Registry entries, most mentioned first: ``id``, ``label``, ``name``, ``mentions``,
+        ``articles``, ``languages``, ``first_seen``, ``last_seen``. ``query`` keeps entries
+        whose name or an alias matches it (spelling-folded substring)."""
+
+    @abstractmethod
+    def entity(self, ref: str) -> dict[str, Any]:
+        """One registry entry by id or name (any alias, any spelling), with ``aliases``
+        [{alias, language, mentions}], ``timeline`` [{day, mentions, articles}] and ``recent``
+        articles. Raises :class:`~storyline.errors.NotFound`; an ambiguous name raises
+        :class:`~storyline.errors.StoreError` listing the candidates."""
 
     # -- lifecycle -----------------------------------------------------------------------------
 

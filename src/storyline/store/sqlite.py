@@ -40,6 +40,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from storyline.analyse.types import Analysis
 from storyline.clean import dedup
 from storyline.clean.dedup import NEAR_DUPLICATE_THRESHOLD, Signature
 from storyline.errors import NotFound, StoreError
@@ -694,6 +695,260 @@ class SQLiteStore(Store):
             "failed": failed,
             "languages": dict(languages),
         }
+
+    # -- analysis and the entity registry -----------------------------------------------------
+
+    def put_analysis(self, analysis: Analysis, version: str) -> None:
+        from storyline.analyse.registry import entity_id, mention_rows
+
+        # CPU-bound preparation outside the write lock
+        rows = mention_rows(analysis)
+        data = json.dumps(analysis.to_dict(), ensure_ascii=False)
+        guess = analysis.published_inferred
+        day = analysis.published or (guess.value if guess and guess.confidence >= 0.5 else None)
+        event = analysis.event
+        places: dict[tuple[str, str], list[Any]] = {}
+        for p in analysis.places:
+            k = (p.name, p.kind)
+            if k in places:
+                places[k][5] += 1
+                places[k][6] = places[k][6] or int(p.dateline)
+            else:
+                places[k] = [p.name, p.country, p.kind, p.lat, p.lon, 1, int(p.dateline)]
+        lang = analysis.language or "und"
+        aid = analysis.article_id
+        with self._write("store an analysis") as conn:
+            if not conn.execute("SELECT 1 FROM articles WHERE id = ?", (aid,)).fetchone():
+                raise NotFound(f"no article with id {aid!r} in {self.path}")
+            conn.execute(
+                "INSERT INTO analyses (article_id, version, language, published, "
+                "published_inferred, event_type, event_when, event_where, event_country, data, "
+                "analysed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (article_id) DO UPDATE SET version = excluded.version, "
+                "language = excluded.language, published = excluded.published, "
+                "published_inferred = excluded.published_inferred, "
+                "event_type = excluded.event_type, event_when = excluded.event_when, "
+                "event_where = excluded.event_where, event_country = excluded.event_country, "
+                "data = excluded.data, analysed_at = excluded.analysed_at",
+                (
+                    aid,
+                    version,
+                    analysis.language,
+                    analysis.published,
+                    guess.value if guess else None,
+                    event.type if event else None,
+                    event.when if event else None,
+                    event.where if event else None,
+                    event.country if event else None,
+                    data,
+                    _now(),
+                ),
+            )
+            conn.execute("DELETE FROM entity_mentions WHERE article_id = ?", (aid,))
+            conn.execute("DELETE FROM entity_aliases WHERE article_id = ?", (aid,))
+            conn.execute("DELETE FROM article_places WHERE article_id = ?", (aid,))
+            for row in rows:
+                eid = self._entity_for(conn, row.label, row.key, row.name, entity_id)
+                conn.execute(
+                    "INSERT INTO entity_mentions (entity_id, article_id, mentions, day) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (entity_id, article_id) "
+                    "DO UPDATE SET mentions = mentions + excluded.mentions",
+                    (eid, aid, row.mentions, day),
+                )
+                conn.executemany(
+                    "INSERT INTO entity_aliases (entity_id, article_id, alias, alias_key, "
+                    "language, mentions) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (entity_id, article_id, alias) "
+                    "DO UPDATE SET mentions = mentions + excluded.mentions",
+                    [(eid, aid, a, k, lang, n) for a, k, n in row.aliases],
+                )
+            conn.executemany(
+                "INSERT INTO article_places (article_id, name, country, kind, lat, lon, "
+                "mentions, dateline) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(aid, *v) for v in places.values()],
+            )
+
+    @staticmethod
+    def _entity_for(
+        conn: sqlite3.Connection,
+        label: str,
+        key: str,
+        name: str,
+        make_id: Callable[[str, str], str],
+    ) -> str:
+        """The registry entry for ``(label, key)``, created if new.
+
+        A one-word person name ("Putin") joins the one registered full name that ends with it
+        ("wladimir putin"), when there is exactly one: articles that never give the first name
+        still count for the person. A longer name replaces a shorter display name.
+        """
+        row = conn.execute(
+            "SELECT id, name FROM entities WHERE label = ? AND key = ?", (label, key)
+        ).fetchone()
+        if row is None and label == "PER" and " " not in key:
+            found = conn.execute(
+                "SELECT id, name FROM entities WHERE label = 'PER' AND key LIKE ? ESCAPE '\\' "
+                "LIMIT 2",
+                ("% " + key.replace("%", "\\%").replace("_", "\\_"),),
+            ).fetchall()
+            if len(found) == 1:
+                return str(found[0][0])
+        if row is None:
+            eid = make_id(label, key)
+            conn.execute(
+                "INSERT INTO entities (id, label, key, name) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (label, key) DO NOTHING",
+                (eid, label, key, name),
+            )
+            return eid
+        if len(name) > len(row[1]):
+            conn.execute("UPDATE entities SET name = ? WHERE id = ?", (name, row[0]))
+        return str(row[0])
+
+    def get_analysis(self, ref: str, *, version: str | None = None) -> Analysis | None:
+        with self._read("read an analysis") as conn:
+            article_id = self._resolve(conn, ref)
+            row = conn.execute(
+                "SELECT data, version FROM analyses WHERE article_id = ?", (article_id,)
+            ).fetchone()
+        if row is None or (version is not None and row[1] != version):
+            return None
+        return Analysis.from_dict(json.loads(row[0]))
+
+    def pending_analysis(self, version: str, *, limit: int = 1000) -> list[str]:
+        limit, _ = self._page(limit, 0)
+        with self._read("list articles to analyse") as conn:
+            rows = conn.execute(
+                "SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article_id = a.id "
+                "WHERE n.article_id IS NULL OR n.version <> ? ORDER BY a.seq LIMIT ?",
+                (version, limit),
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    _ENTITY_SQL = """
+        SELECT e.id, e.label, e.name, sum(m.mentions) AS mentions, count(*) AS articles,
+               min(m.day) AS first_seen, max(m.day) AS last_seen,
+               (SELECT group_concat(DISTINCT x.language) FROM entity_aliases x
+                 WHERE x.entity_id = e.id) AS languages
+        FROM entities e JOIN entity_mentions m ON m.entity_id = e.id
+    """
+    _ENTITY_KEYS = (
+        "id", "label", "name", "mentions", "articles", "first_seen", "last_seen", "languages",
+    )  # fmt: skip
+
+    def _entity_dict(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        out = dict(zip(self._ENTITY_KEYS, row, strict=True))
+        out["languages"] = sorted((out["languages"] or "").split(",")) if out["languages"] else []
+        return out
+
+    def entities(
+        self,
+        *,
+        label: str | None = None,
+        query: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        from storyline.analyse.registry import entity_key
+
+        limit, offset = self._page(limit, offset)
+        where, params = [], []
+        if label:
+            where.append("e.label = ?")
+            params.append(label.upper())
+        if query:
+            key = entity_key(query)
+            if not key:
+                raise StoreError(f"entity query {query!r} contains no name")
+            like = "%" + key.replace("%", "").replace("_", "") + "%"
+            where.append(
+                "(e.key LIKE ? OR EXISTS (SELECT 1 FROM entity_aliases x "
+                "WHERE x.entity_id = e.id AND x.alias_key LIKE ?))"
+            )
+            params.extend([like, like])
+        sql = self._ENTITY_SQL
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " GROUP BY e.id ORDER BY mentions DESC, e.name LIMIT ? OFFSET ?"
+        with self._read("list entities") as conn:
+            rows = conn.execute(sql, [*params, limit, offset]).fetchall()
+        return [self._entity_dict(r) for r in rows]
+
+    def entity(self, ref: str) -> dict[str, Any]:
+        from storyline.analyse.registry import entity_key
+
+        ref = ref.strip()
+        with self._read("read an entity") as conn:
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM entities WHERE id = ?", (ref.upper(),)
+                ).fetchall()
+            ]
+            key = entity_key(ref)
+            if not ids and key:
+                ids = [r[0] for r in conn.execute("SELECT id FROM entities WHERE key = ?", (key,))]
+            if not ids and key:
+                ids = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT DISTINCT entity_id FROM entity_aliases WHERE alias_key = ?", (key,)
+                    )
+                ]
+            if not ids and key and " " not in key:  # a surname alone: "Lukashenko"
+                ids = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT id FROM entities WHERE label = 'PER' AND key LIKE ?",
+                        ("% " + key.replace("%", "").replace("_", ""),),
+                    )
+                ]
+            if not ids:
+                raise NotFound(f"no entity named {ref!r} in {self.path}")
+            if len(ids) > 1:
+                rows = conn.execute(
+                    self._ENTITY_SQL
+                    + f" WHERE e.id IN ({', '.join('?' * len(ids))}) GROUP BY e.id "
+                    "ORDER BY mentions DESC",
+                    ids,
+                ).fetchall()
+                if len(rows) == 1:
+                    ids = [rows[0][0]]
+                else:
+                    shown = ", ".join(f"{r[0]} ({r[1]} {r[2]})" for r in rows[:6])
+                    raise StoreError(f"{ref!r} names several entities: {shown}; give the id")
+            eid = ids[0]
+            sql = self._ENTITY_SQL + " WHERE e.id = ? GROUP BY e.id"
+            row = conn.execute(sql, (eid,)).fetchone()
+            if row is None:
+                raise NotFound(f"entity {ref!r} is no longer mentioned in {self.path}")
+            out = self._entity_dict(row)
+            out["aliases"] = [
+                {"alias": a, "language": lang, "mentions": n}
+                for a, lang, n in conn.execute(
+                    "SELECT alias, language, sum(mentions) AS n FROM entity_aliases "
+                    "WHERE entity_id = ? GROUP BY alias, language ORDER BY n DESC, alias",
+                    (eid,),
+                )
+            ]
+            out["timeline"] = [
+                {"day": d, "mentions": n, "articles": k}
+                for d, n, k in conn.execute(
+                    "SELECT day, sum(mentions), count(*) FROM entity_mentions "
+                    "WHERE entity_id = ? GROUP BY day ORDER BY day IS NULL, day",
+                    (eid,),
+                )
+            ]
+            out["recent"] = [
+                {"id": i, "title": t, "published": p, "day": d, "mentions": n}
+                for i, t, p, d, n in conn.execute(
+                    "SELECT a.id, a.title, a.published, m.day, m.mentions FROM entity_mentions m "
+                    "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? "
+                    "ORDER BY m.day IS NULL, m.day DESC, a.seq DESC LIMIT 20",
+                    (eid,),
+                )
+            ]
+        return out
 
     # -- lifecycle -----------------------------------------------------------------------------
 
