@@ -87,7 +87,12 @@ def _warm() -> None:
     from storyline.analyse.analyser import analyse_article
     from storyline.clean import clean
 
-    analyse_article(clean("Titel\n\nBerlin (dpa) – Olaf Scholz traf am Montag Emmanuel Macron."))
+    page = (
+        "Scholz empfängt Macron\n\nBerlin (dpa) – Bundeskanzler Olaf Scholz hat am Montag den "
+        "französischen Präsidenten Emmanuel Macron im Kanzleramt empfangen. Die beiden sprachen "
+        "über die Lage in der Ukraine und den Haushalt der Europäischen Union.\n"
+    )
+    analyse_article(clean(page, language="de"))
 
 
 def _work(chunk: list) -> int:

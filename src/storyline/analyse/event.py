@@ -13,7 +13,8 @@ import importlib
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from storyline.analyse.sentences import Sentence
 from storyline.analyse.types import EVENT_TYPES, Entity, EventFrame, Place, TimeExpression
@@ -29,33 +30,98 @@ _MAX_HITS_PER_ZONE = 2
 _BODY_WINDOW = 1500
 
 
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """A language's trigger words, split by how they match (see ``lang/<code>/event_words``).
+
+    Single words are matched word by word (exact, prefix, suffix or infix), with the answer
+    cached per word: a regex alternation with ``\\w*`` on both sides of hundreds of stems
+    backtracks on every position and cost 70 ms an article. Multi-word cues ("teilte mit",
+    "called for") are few and go through one small regex.
+    """
+
+    exact: dict[str, tuple[str, ...]]
+    prefix: tuple[tuple[str, str], ...]
+    suffix: tuple[tuple[str, str], ...]
+    infix: tuple[tuple[str, str], ...]
+    phrases: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@lru_cache(maxsize=200_000)
+def _word_kinds(language: str | None, word: str) -> tuple[str, ...]:
+    """The event types a (casefolded) word is a cue of, in taxonomy order."""
+    cues = _cues(language)
+    found = list(cues.exact.get(word, ()))
+    for stem, kind in cues.prefix:
+        if word.startswith(stem) and kind not in found:
+            found.append(kind)
+    for stem, kind in cues.suffix:
+        if word.endswith(stem) and kind not in found:
+            found.append(kind)
+    for stem, kind in cues.infix:
+        if stem in word and kind not in found:
+            found.append(kind)
+    return tuple(found)
+
+
 @cache
-def _triggers(language: str | None) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """One compiled pattern per event type for a language (all packs merged for the others)."""
+def _cues(language: str | None) -> _Cues:
+    """The trigger words of a language's pack (all packs merged for other languages)."""
     from storyline.lang import available
 
     codes = [language] if language in available() else available()
-    merged: dict[str, list[str]] = {}
+    exact: dict[str, list[str]] = {}
+    prefix, suffix, infix = [], [], []
+    phrases: dict[str, list[str]] = {}
     for code in codes:
         module = importlib.import_module(f"storyline.lang.{code}.event_words")
-        for kind, words in module.TRIGGERS.items():
-            merged.setdefault(kind, []).extend(words)
-    compiled = []
-    for kind in EVENT_TYPES:
-        words = merged.get(kind)
-        if not words:
-            continue
-        alts = sorted({_pattern(w) for w in words}, key=len, reverse=True)
-        compiled.append((kind, re.compile("|".join(alts), re.IGNORECASE)))
-    return tuple(compiled)
+        for kind in EVENT_TYPES:
+            for cue in module.TRIGGERS.get(kind, ()):
+                cue = cue.casefold()
+                head, tail, core = cue.startswith("*"), cue.endswith("*"), cue.strip("*")
+                if " " in core:
+                    phrases.setdefault(kind, []).append(_pattern(cue))
+                elif head and tail:
+                    infix.append((core, kind))
+                elif tail:
+                    prefix.append((core, kind))
+                elif head:
+                    suffix.append((core, kind))
+                else:
+                    exact.setdefault(core, []).append(kind)
+    return _Cues(
+        exact={w: tuple(dict.fromkeys(k)) for w, k in exact.items()},
+        prefix=tuple(prefix),
+        suffix=tuple(suffix),
+        infix=tuple(infix),
+        phrases=tuple(
+            (kind, re.compile("|".join(pats), re.IGNORECASE)) for kind, pats in phrases.items()
+        ),
+    )
 
 
-def _pattern(word: str) -> str:
-    """``*stem*`` -> a regex over whole words (``*`` = more word characters allowed there)."""
-    head = word.startswith("*")
-    tail = word.endswith("*")
-    core = re.escape(word.strip("*")).replace(r"\ ", r"\s+").replace(r"\*", r"\w*")
+def _pattern(cue: str) -> str:
+    """A multi-word cue as a regex: ``*`` = more word characters allowed there."""
+    head, tail = cue.startswith("*"), cue.endswith("*")
+    core = re.escape(cue.strip("*")).replace(r"\ ", r"\s+").replace(r"\*", r"\w*")
     return (r"\w*" if head else r"\b") + core + (r"\w*" if tail else r"\b")
+
+
+def _hits(text: str, language: str | None) -> dict[str, list[str]]:
+    """Every cue hit in ``text``, by event type, in text order."""
+    out: dict[str, list[str]] = {}
+    for m in _WORD.finditer(text):
+        word = m.group()
+        for kind in _word_kinds(language, word.casefold()):
+            out.setdefault(kind, []).append(word)
+    for kind, pattern in _cues(language).phrases:
+        found = pattern.findall(text)
+        if found:
+            out.setdefault(kind, []).extend(found)
+    return out
 
 
 def classify_event(
@@ -68,10 +134,7 @@ def classify_event(
     for rank, (zone, text) in enumerate(zones):
         if not text:
             continue
-        for kind, pattern in _triggers(language):
-            hits = pattern.findall(text)
-            if not hits:
-                continue
+        for kind, hits in _hits(text, language).items():
             # capped: a flood article about an aid package says "Flut" a dozen times, and the
             # event is the package its title names
             n = min(len(hits), _MAX_HITS_PER_ZONE)

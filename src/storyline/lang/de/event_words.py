@@ -69,7 +69,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "science": (
         "*forscher*", "*studie*", "*wissenschaft*", "*raumfahrt*", "*satellit*", "*raumstation*",
-        "*entdeckung*", "*technologie*", "*künstliche intelligenz*",
+        "*entdeckung*", "*technologie*", "künstliche intelligenz",
     ),
     "culture": (
         "*festival*", "*ausstellung*", "*museum*", "*konzert*", "*film*", "*theater*",
