@@ -233,3 +233,28 @@ def test_seeds_with_the_ner_model(seeds: dict[str, Path]) -> None:
         assert "Putins" not in per and "Wladimir Putin" in per
         assert "Alexander Lukaschenko" in per
         assert {p.country for p in places} >= {"BY", "RU"}
+
+
+def test_model_noise_is_dropped_and_a_town_taken_for_a_person_is_a_place() -> None:
+    text = (
+        "The walkout began at 2 a.m. (0100 GMT).\n\nCROSS-BORDER DISRUPTION\n\n"
+        "Trains from Zurich will terminate at Schaffhausen, said Anna Keller."
+    )
+
+    def ent(surface: str, label: str) -> Entity:
+        start = text.index(surface)
+        return Entity(surface, label, start, start + len(surface))  # type: ignore[arg-type]
+
+    out = canonicalise(
+        text,
+        [
+            ent("GMT", "ORG"),
+            ent("CROSS-BORDER DISRUPTION", "ORG"),
+            ent("Zurich", "LOC"),
+            ent("Schaffhausen", "PER"),
+            ent("Anna Keller", "PER"),
+        ],
+        "en",
+    )
+    got = {(e.text, e.label) for e in out}
+    assert got == {("Zurich", "LOC"), ("Schaffhausen", "LOC"), ("Anna Keller", "PER")}

@@ -132,3 +132,16 @@ def test_event_frame_prefers_a_city_dateline() -> None:
     )  # fmt: skip
     assert (frame.where, frame.country) == ("Minsk", "BY")
     assert frame.when is None and frame.who == []
+
+
+def test_key_points_skip_fragments_cut_inside_a_quote() -> None:
+    text = (
+        "Titel\n\n"
+        '"This is not enough. The offer does not even cover rising prices," the negotiator said. '
+        "The union called a strike of two days across the whole country on Monday. "
+        "„Wir sind bereit“, sagte die Sprecherin der Gewerkschaft am Abend in Berlin."
+    )
+    points = key_points([], split_sentences(text), [], "Titel")
+    assert all(p.count('"') % 2 == 0 for p in points)
+    assert "The union called a strike of two days across the whole country on Monday." in points
+    assert "„Wir sind bereit“, sagte die Sprecherin der Gewerkschaft am Abend in Berlin." in points

@@ -427,6 +427,26 @@ def _agency(e: Entity) -> Entity:
     return replace(e, label="ORG", canonical=name) if name and len(e.text) > 2 else e
 
 
+#: Abbreviations the models tag as organisations that name no entity: time zones.
+_NOT_ENTITIES = frozenset(
+    ["gmt", "utc", "cet", "cest", "mez", "mesz", "est", "edt", "pst", "pdt", "bst", "msk"]
+)  # fmt: skip
+
+
+def _noise(e: Entity) -> bool:
+    """A span that names nothing: a time zone ("0100 GMT"), or a subheading set in capitals
+    ("CROSS-BORDER DISRUPTION": two or more long all-caps words; acronyms are one word)."""
+    if e.text.casefold() in _NOT_ENTITIES:
+        return True
+    words = e.text.split()
+    return (
+        e.label != "PER"
+        and len(words) >= 2
+        and all(len(w) >= 4 for w in words)
+        and e.text.isupper()
+    )
+
+
 def canonicalise(text: str, entities: list[Entity], language: str | None) -> list[Entity]:
     """Entities with ``canonical`` and ``role`` filled, plus rule mentions of role nouns.
 
@@ -444,8 +464,8 @@ def canonicalise_with_places(
     (location canonicals need the resolved places; this avoids resolving twice)."""
     ew = entity_words(language)
     tx = _Text(text)
+    entities = [_agency(e) for e in entities if not _noise(e)]
     spans = [(e.start, e.end) for e in entities]
-    entities = [_agency(e) for e in entities]
     people = [_person(e, tx, ew) for e in entities if e.label == "PER"]
     named = [p for p in people if p.name]
     canon = _clusters(named)
@@ -506,9 +526,11 @@ def canonicalise_with_places(
     loc_names = {(p.start, p.end): g.name_en for p, g in resolved if p.via == "name"}
     for i, e in enumerate(out):
         name = loc_names.get((e.start, e.end))
-        if name is not None and e.label in ("LOC", "ORG", "MISC"):
-            # ORG/MISC spans resolve only when they are exactly a country or big city's name
-            # (see places._misread_place): the label was the model's mistake
+        if name is not None and e.label in ("LOC", "ORG", "MISC", "PER"):
+            # ORG/MISC spans resolve only when they are exactly a country or big city's name,
+            # one-word PER spans only when they are a town's and no person of the article has
+            # that surname (places._misread_place, _misread_person): the label was the model's
+            # mistake
             out[i] = replace(e, label="LOC", canonical=name)
     return out, [p for p, _ in resolved]
 

@@ -238,6 +238,17 @@ def _when(
     return None
 
 
+def _balanced(sentence: str) -> bool:
+    """No quotation left open or closed half-way: the splitter may cut inside a quote, and such
+    a fragment ("...prices," the negotiator said) makes a poor key point."""
+    c = sentence.count
+    if c('"') % 2 or c("«") != c("»"):
+        return False
+    if "„" in sentence:  # German „...“ (whose closing mark is the English opening one)
+        return c("„") == c("“")
+    return c("“") == c("”")
+
+
 def key_points(
     article_points: Sequence[str],
     sentences: Sequence[Sentence],
@@ -265,7 +276,7 @@ def key_points(
         words = len(s.text.split())
         if (title and s.text == title) or words < 6 or words > 60:
             continue
-        if s.text.endswith(":"):
+        if s.text.endswith(":") or not _balanced(s.text):
             continue
         position = 1.0 / (1.0 + 0.35 * i)
         scored.append((position + 0.25 * min(density[i], 4), i))

@@ -161,6 +161,16 @@ def _misread_place(text: str, language: str | None) -> list[GazetteerEntry]:
     return []
 
 
+def _misread_person(text: str, language: str | None) -> list[GazetteerEntry]:
+    """Candidates when a one-word PER span is a town of >= 20,000 people ("Schaffhausen"), and
+    the article names no person with that surname: the English model tags towns it does not
+    know as people."""
+    cands = gazetteer().entries(key(text), language, scan_only=True)
+    if any(c.kind == "city" and c.population >= 20_000 for c in cands):
+        return [c for c in cands if c.kind == "city"]
+    return []
+
+
 def _demonym_country(word: str, ew: EntityWords) -> str | None:
     """ISO code of a country adjective or inhabitant noun ("russischen" -> "RU"), cached."""
     k = (id(ew), word)
@@ -531,6 +541,9 @@ def _mentions(
     mentions: list[_Mention] = []
     taken: list[tuple[int, int]] = []  # no place scan inside any entity
     named: list[tuple[int, int]] = []  # no demonyms inside names of persons and organisations
+    surnames = {
+        e.text.split()[-1].casefold() for e in entities if e.label == "PER" and " " in e.text
+    }
     for ent in entities:
         taken.append((ent.start, ent.end))
         if ent.label == "LOC":
@@ -538,6 +551,13 @@ def _mentions(
         elif ent.label in ("ORG", "MISC"):
             # a place the model took for an organisation ("Moskau reagierte", "Sankt Petersburg")
             cands = _misread_place(ent.text, language)
+        elif (
+            ent.label == "PER"
+            and ent.source == "model"
+            and " " not in ent.text
+            and ent.text.casefold() not in surnames
+        ):
+            cands = _misread_person(ent.text, language)
         else:
             cands = []
         if cands:

@@ -166,7 +166,7 @@ class TextCleaner:
     ) -> Article:
         metadata = dict(metadata or {})
         lines = split_lines(text)
-        language = language or metadata.get("language") or _detect(text)
+        language = language or metadata.get("language") or _detect(lines)
         pack = get_pack(language)
         probs = self.scorer.predict_proba([ln.text for ln in lines], language) if lines else []
         for ln, p in zip(lines, probs, strict=True):
@@ -312,10 +312,24 @@ class TextCleaner:
         return False
 
 
-def _detect(text: str) -> str | None:
+#: Characters of prose the language identifier reads: enough for a confident answer on news.
+_LANGUAGE_SAMPLE = 2500
+
+
+def _detect(lines: list[_Line]) -> str | None:
+    """The page's language, read from its longest lines (prose, not menus), at most
+    :data:`_LANGUAGE_SAMPLE` characters: the identifier's cost grows with its input, and a
+    page's navigation is often in another language than its article."""
     from storyline.analyse.language import detect_language
 
-    return detect_language(text)[0]
+    sample: list[str] = []
+    size = 0
+    for ln in sorted(lines, key=lambda x: -len(x.text)):
+        if size >= _LANGUAGE_SAMPLE:
+            break
+        sample.append(ln.text)
+        size += len(ln.text)
+    return detect_language("\n".join(sample))[0]
 
 
 def _is_prefix_of(a: str, b: str) -> bool:
