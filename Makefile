@@ -1,5 +1,5 @@
 # storyline — two commands do everything on a fresh machine:
-#   make demo   install, then ingest the bundled example corpus into ./storyline.db
+#   make demo   install, then ingest and analyse the bundled example corpus into ./storyline.db
 #   make test   install, then run the linters and the whole test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -23,6 +23,7 @@ demo: install
 	$(BIN)/storyline ingest examples/corpus/ --db $(DB)
 	$(BIN)/storyline stats --db $(DB)
 	$(BIN)/storyline articles --db $(DB)
+	$(BIN)/storyline entities --db $(DB) --limit 15
 
 lint: install
 	$(BIN)/ruff check src tests training benchmarks

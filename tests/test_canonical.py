@@ -258,3 +258,21 @@ def test_model_noise_is_dropped_and_a_town_taken_for_a_person_is_a_place() -> No
     )
     got = {(e.text, e.label) for e in out}
     assert got == {("Zurich", "LOC"), ("Schaffhausen", "LOC"), ("Anna Keller", "PER")}
+
+
+def test_spans_lose_swallowed_sentence_punctuation() -> None:
+    text = "Das sagte Lokführer Thomas Brenner. Die Firma Acme Inc. widersprach."
+    a, b = text.index("Thomas"), text.index("Acme")
+    out = canonicalise(
+        text,
+        [
+            Entity("Thomas Brenner.", "PER", a, a + len("Thomas Brenner.")),
+            Entity("Acme Inc.", "ORG", b, b + len("Acme Inc.")),
+        ],
+        "de",
+    )
+    assert [(e.text, e.canonical) for e in out] == [
+        ("Thomas Brenner", "Thomas Brenner"),
+        ("Acme Inc.", "Acme Inc."),
+    ]
+    assert all(text[e.start : e.end] == e.text for e in out)

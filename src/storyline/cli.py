@@ -359,12 +359,13 @@ def list_entities(
     if as_json:
         _print_json(rows)
         return
-    table = Table("id", "label", "name", "mentions", "articles", "languages", "seen", box=None)
+    table = Table(box=None)
+    for col in ("id", "label", "name", "mentions", "articles", "lang", "first seen", "last seen"):
+        table.add_column(col, no_wrap=col != "name")
     for r in rows:
-        seen = "–".join(x for x in (r["first_seen"], r["last_seen"]) if x) or ""
         table.add_row(
             r["id"], r["label"], escape(r["name"]), str(r["mentions"]), str(r["articles"]),
-            ",".join(r["languages"]), seen,
+            ",".join(r["languages"]), r["first_seen"] or "", r["last_seen"] or "",
         )  # fmt: skip
     out.print(table)
 

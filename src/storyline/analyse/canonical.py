@@ -433,6 +433,22 @@ _NOT_ENTITIES = frozenset(
 )  # fmt: skip
 
 
+_KEEP_DOT = frozenset(["inc", "co", "corp", "ltd", "jr", "sr", "st", "bros"])
+
+
+def _trim(e: Entity) -> Entity:
+    """A span that swallowed the sentence's final punctuation ("Thomas Brenner.") loses it;
+    abbreviations that end a name ("Acme Inc.", "U.S.") keep their dot."""
+    t = e.text
+    cut = len(t)
+    while cut > 1 and t[cut - 1] in ".,;:!?":
+        last = t[: cut - 1].split()[-1] if t[: cut - 1].split() else ""
+        if t[cut - 1] == "." and (last.casefold() in _KEEP_DOT or "." in last or len(last) < 2):
+            break
+        cut -= 1
+    return e if cut == len(t) else replace(e, text=t[:cut], end=e.start + cut)
+
+
 def _noise(e: Entity) -> bool:
     """A span that names nothing: a time zone ("0100 GMT"), or a subheading set in capitals
     ("CROSS-BORDER DISRUPTION": two or more long all-caps words; acronyms are one word)."""
@@ -464,7 +480,7 @@ def canonicalise_with_places(
     (location canonicals need the resolved places; this avoids resolving twice)."""
     ew = entity_words(language)
     tx = _Text(text)
-    entities = [_agency(e) for e in entities if not _noise(e)]
+    entities = [_agency(_trim(e)) for e in entities if not _noise(e)]
     spans = [(e.start, e.end) for e in entities]
     people = [_person(e, tx, ew) for e in entities if e.label == "PER"]
     named = [p for p in people if p.name]
