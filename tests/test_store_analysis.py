@@ -89,8 +89,16 @@ def test_registry_counts_aliases_and_is_replaced_on_reanalysis(store: SQLiteStor
 def test_registry_folds_spellings_across_languages(store: SQLiteStore) -> None:
     de = "Lukaschenko spricht\n\nAlexander Lukaschenko sprach in Minsk."
     en = "Lukashenko speaks\n\nAlexander Lukashenko spoke in Minsk."
-    _put(store, _article(de, "2022-12-19"), _ents(de, ("Alexander Lukaschenko", "PER", "Alexander Lukaschenko")))
-    _put(store, _article(en, "2022-12-20", "en"), _ents(en, ("Alexander Lukashenko", "PER", "Alexander Lukashenko")))
+    _put(
+        store,
+        _article(de, "2022-12-19"),
+        _ents(de, ("Alexander Lukaschenko", "PER", "Alexander Lukaschenko")),
+    )
+    _put(
+        store,
+        _article(en, "2022-12-20", "en"),
+        _ents(en, ("Alexander Lukashenko", "PER", "Alexander Lukashenko")),
+    )
     rows = store.entities(label="PER")
     assert len(rows) == 1
     assert rows[0]["articles"] == 2 and rows[0]["languages"] == ["de", "en"]
@@ -111,7 +119,12 @@ def test_a_surname_alone_joins_the_one_full_name(store: SQLiteStore) -> None:
 def test_inferred_publication_day_dates_the_mentions(store: SQLiteStore) -> None:
     text = "Ohne Datum\n\nJoe Biden sprach."
     guess = PublishedGuess("2021-06-16", 0.8, ["full date in the text"])
-    _put(store, _article(text), _ents(text, ("Joe Biden", "PER", "Joe Biden")), published_inferred=guess)
+    _put(
+        store,
+        _article(text),
+        _ents(text, ("Joe Biden", "PER", "Joe Biden")),
+        published_inferred=guess,
+    )
     assert store.entity("Joe Biden")["timeline"][0]["day"] == "2021-06-16"
 
 
@@ -119,7 +132,11 @@ def test_entity_lookup_errors(store: SQLiteStore) -> None:
     with pytest.raises(NotFound, match="no entity named"):
         store.entity("Niemand")
     text = "Zwei Berg\n\nAnna Berg und Tom Berg."
-    _put(store, _article(text), _ents(text, ("Anna Berg", "PER", "Anna Berg"), ("Tom Berg", "PER", "Tom Berg")))
+    _put(
+        store,
+        _article(text),
+        _ents(text, ("Anna Berg", "PER", "Anna Berg"), ("Tom Berg", "PER", "Tom Berg")),
+    )
     assert store.entity("Anna Berg")["name"] == "Anna Berg"
     with pytest.raises(StoreError, match="entity query"):
         store.entities(query="!!!")

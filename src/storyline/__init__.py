@@ -6,6 +6,8 @@ The public API mirrors the CLI (sqlite-utils style)::
     storyline.ingest(["examples/"])          # read, clean, store
     storyline.clean(page_text)               # one page -> Article, nothing stored
     storyline.articles(), storyline.search("Putin"), storyline.show(article_id)
+    storyline.analyse_article(article)       # entities, places, times, event frame
+    storyline.entities(), storyline.entity("Lukashenko"), storyline.compare(a, b)
 
 Names are imported lazily so that ``import storyline.model`` (e.g. in a Dask worker or a
 training script) does not pull in the store, trafilatura and the classifier.
@@ -19,8 +21,14 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "analyse": "storyline.api",
+    "analyse_article": "storyline.analyse.analyser",
     "analyse_file": "storyline.api",
+    "entities": "storyline.api",
+    "entity": "storyline.api",
+    "show_analysis": "storyline.api",
     "articles": "storyline.api",
+    "compare": "storyline.compare",
     "export": "storyline.api",
     "ingest": "storyline.api",
     "search": "storyline.api",

@@ -309,6 +309,186 @@ def _write_parquet(records: Iterable[dict[str, Any]], out: str | Path | None) ->
     return len(rows)
 
 
+# -- compare (issue 4) ----------------------------------------------------------------------------
+
+#: Pairs per batch in :func:`compare_pairs`: one encoder call and one model call per batch.
+COMPARE_BATCH = 64
+
+
+def _compare_ref_kind(ref: Article | str) -> str:
+    """``article``, ``file``, ``text`` or ``stored`` (see :func:`storyline.compare.compare`)."""
+    if isinstance(ref, Article):
+        return "article"
+    if not isinstance(ref, str) or not ref.strip():
+        raise InputError("an article to compare must be an Article, a file, an id or a text")
+    if "\n" in ref or len(ref) > 255:
+        return "text"
+    if ref == "-" or Path(ref).is_file():
+        return "file"
+    if Path(ref).exists():
+        raise InputError("is not a file", ref)
+    return "stored"
+
+
+def compare(
+    a: Article | str,
+    b: Article | str,
+    *,
+    db: DbRef = None,
+    encoder: str | None = None,
+    sentences: bool = True,
+) -> Any:
+    """Compare two articles: Articles, files, stored ids (or prefixes / source URIs) or texts.
+
+    Returns a :class:`storyline.compare.Comparison`. Stored articles use (and fill) the store's
+    feature cache, so comparing them again costs only the model. ``sentences=False`` leaves the
+    shared sentences out of the explanation (they cost one more encoder call).
+    """
+    from storyline.compare import bundles, cached_bundle, compare_many
+    from storyline.embed import DEFAULT_ENCODER, get_encoder
+    from storyline.store import resolve_url
+
+    enc = get_encoder(encoder or DEFAULT_ENCODER).name
+    refs = [a, b]
+    kinds = [_compare_ref_kind(r) for r in refs]
+    arts: list[Article | None] = [None, None]
+    found: list[Any] = [None, None]
+    for i, (ref, kind) in enumerate(zip(refs, kinds, strict=True)):
+        if kind == "article":
+            arts[i] = ref  # type: ignore[assignment]
+        elif kind == "file":
+            arts[i] = show(str(ref))
+        elif kind == "text":
+            arts[i] = clean(str(ref))
+    if "stored" in kinds:
+        if not isinstance(db, Store):
+            target = resolve_url(db)
+            if target != ":memory:" and not Path(target).exists():
+                ref = refs[kinds.index("stored")]
+                raise InputError(f"no such file, and no store at {target} to look it up in", ref)
+        with _store(db) as store:
+            for i, kind in enumerate(kinds):
+                if kind == "stored":
+                    arts[i] = store.get(str(refs[i]))
+                    found[i] = cached_bundle(store, arts[i], encoder=enc)  # type: ignore[arg-type]
+    todo = [i for i in range(2) if found[i] is None]
+    if todo:
+        made = bundles([arts[i] for i in todo], encoder=enc)  # type: ignore[misc]
+        for i, bnd in zip(todo, made, strict=True):
+            found[i] = bnd
+    pair_articles = [(arts[0], arts[1])] if sentences else None
+    return compare_many([(found[0], found[1])], articles=pair_articles)[0]  # type: ignore[arg-type]
+
+
+def _pair_record(raw: Any, n: int) -> dict[str, Any]:
+    """Validate one ``--pairs`` record; a bad one raises a one-line InputError."""
+    if not isinstance(raw, dict):
+        raise InputError(f"line {n}: expected a JSON object")
+    for key in ("text1", "text2"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise InputError(f"line {n}: {key!r} must be a non-empty string")
+    for key in ("lang1", "lang2", "published1", "published2"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise InputError(f"line {n}: {key!r} must be a string")
+    return raw
+
+
+def read_pairs(path: str | Path, *, stdin: IO[str] | None = None) -> Iterator[Any]:
+    """The records of a ``--pairs`` JSONL file (``-``: standard input), line number attached.
+
+    Yields ``(line_number, parsed_object_or_InputError)``; validation happens in
+    :func:`compare_pairs`, so one bad line is reported in the output (under its own ``id``
+    when it has one) without stopping the batch.
+    """
+    if str(path) != "-" and not Path(path).is_file():
+        raise InputError("no such pairs file", str(path))
+    handle = stdin or sys.stdin if str(path) == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    try:
+        for n, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield n, InputError(f"line {n}: not JSON ({exc.msg})")
+    except UnicodeDecodeError:
+        raise InputError("pairs file is not UTF-8", str(path)) from None
+    finally:
+        if handle is not sys.stdin and handle is not stdin:
+            handle.close()
+
+
+def _side_key(rec: dict[str, Any], side: str) -> tuple[str, str | None, str | None]:
+    return rec[f"text{side}"], rec.get(f"lang{side}"), rec.get(f"published{side}")
+
+
+def compare_pairs(
+    records: Iterable[Any],
+    *,
+    encoder: str | None = None,
+    explain: bool = True,
+    batch: int = COMPARE_BATCH,
+    on_item: Callable[[], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Compare a stream of pairs of plain texts; one result dict per pair, in input order.
+
+    ``records`` are dicts with ``id``, ``text1``, ``text2`` and optional ``lang1``, ``lang2``,
+    ``published1``, ``published2`` (or ``(line, dict-or-error)`` tuples from :func:`read_pairs`).
+    Texts are taken as article texts (not cleaned), like the training pairs. A record that is
+    not valid gives ``{"id": .., "error": ..}``; the others are unaffected. Texts repeated
+    across pairs are analysed and embedded once. Explanations leave out the shared sentences
+    (costly at batch scale).
+    """
+    from storyline.compare import bundles, compare_many, text_article
+    from storyline.embed import DEFAULT_ENCODER, get_encoder
+
+    enc = get_encoder(encoder or DEFAULT_ENCODER).name
+    seen: dict[tuple[str, str | None, str | None], Any] = {}
+
+    def flush(chunk: list[tuple[Any, Any]]) -> Iterator[dict[str, Any]]:
+        keys: list[tuple[str, str | None, str | None]] = []
+        for _rid, rec in chunk:
+            if isinstance(rec, dict):
+                for side in ("1", "2"):
+                    keys.append(_side_key(rec, side))
+        new = list(dict.fromkeys(k for k in keys if k not in seen))
+        if new:
+            arts = [text_article(t, language=lang, published=pub) for t, lang, pub in new]
+            for k, bnd in zip(new, bundles(arts, encoder=enc), strict=True):
+                seen[k] = bnd
+        good = [(rid, rec) for rid, rec in chunk if isinstance(rec, dict)]
+        pairs = [(seen[_side_key(rec, "1")], seen[_side_key(rec, "2")]) for _rid, rec in good]
+        results = iter(compare_many(pairs, explain=explain))
+        for rid, rec in chunk:
+            if isinstance(rec, dict):
+                res = next(results).to_dict()
+                res.pop("a")
+                res.pop("b")
+                yield {"id": rid, **res}
+            else:
+                yield {"id": rid, "error": str(rec)}
+            if on_item:
+                on_item()
+        if len(seen) > 50_000:  # bound memory on endless streams
+            seen.clear()
+
+    chunk: list[tuple[Any, Any]] = []
+    for n, item in enumerate(records, 1):
+        line, rec = item if isinstance(item, tuple) else (n, item)
+        rid = rec.get("id", line) if isinstance(rec, dict) else line
+        if isinstance(rec, dict):
+            try:
+                rec = _pair_record(rec, line)
+            except InputError as exc:
+                rec = exc
+        chunk.append((rid, rec))
+        if len(chunk) >= batch:
+            yield from flush(chunk)
+            chunk = []
+    if chunk:
+        yield from flush(chunk)
+
+
 def article_json(article: Article) -> str:
     return json.dumps(article.to_dict(), ensure_ascii=False, indent=2)
 
@@ -320,10 +500,13 @@ __all__ = [
     "analysis_json",
     "articles",
     "clean",
+    "compare",
+    "compare_pairs",
     "entities",
     "entity",
     "export",
     "ingest",
+    "read_pairs",
     "search",
     "show",
     "show_analysis",

@@ -360,12 +360,13 @@ def list_entities(
         _print_json(rows)
         return
     table = Table(box=None)
-    for col in ("id", "label", "name", "mentions", "articles", "lang", "first seen", "last seen"):
-        table.add_column(col, no_wrap=col != "name")
+    for col in ("name", "label", "mentions", "articles", "lang", "first seen", "last seen", "id"):
+        # the name first and never cut: a narrow terminal loses the id column instead
+        table.add_column(col, no_wrap=True, min_width=24 if col == "name" else None)
     for r in rows:
         table.add_row(
-            r["id"], r["label"], escape(r["name"]), str(r["mentions"]), str(r["articles"]),
-            ",".join(r["languages"]), r["first_seen"] or "", r["last_seen"] or "",
+            escape(r["name"]), r["label"], str(r["mentions"]), str(r["articles"]),
+            ",".join(r["languages"]), r["first_seen"] or "", r["last_seen"] or "", r["id"],
         )  # fmt: skip
     out.print(table)
 
@@ -405,6 +406,125 @@ def stats(db: DbOpt = None, as_json: JsonOpt = False) -> None:
         return
     for k, v in data.items():
         out.print(f"{k:>16}  {v}")
+
+
+@app.command()
+@friendly
+def compare(
+    a: Annotated[
+        str | None, typer.Argument(help="First article: stored id / id prefix, or a file.")
+    ] = None,
+    b: Annotated[
+        str | None, typer.Argument(help="Second article: stored id / id prefix, or a file.")
+    ] = None,
+    pairs: Annotated[
+        str | None,
+        typer.Option(
+            "--pairs",
+            help="JSONL file (or -) of pairs: id, text1, text2 [, lang1, lang2, published1, "
+            "published2]; prints one JSON result a line.",
+        ),
+    ] = None,
+    db: DbOpt = None,
+    encoder: Annotated[
+        str | None, typer.Option("--encoder", help="Sentence encoder: use (default) or e5.")
+    ] = None,
+    no_explain: Annotated[
+        bool, typer.Option("--no-explain", help="Batch: scores only, no explanation.")
+    ] = False,
+    as_json: JsonOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Compare two articles: similarity per dimension (1 = very similar .. 4 = very
+    dissimilar), same event, near-duplicate, and the evidence."""
+    if pairs is not None:
+        if a is not None or b is not None:
+            raise StorylineError("give either two articles or --pairs FILE, not both")
+        _compare_batch(pairs, encoder=encoder, explain=not no_explain, quiet=quiet)
+        return
+    if a is None or b is None:
+        raise StorylineError("compare needs two articles (ids or files) or --pairs FILE")
+    result = api.compare(a, b, db=db, encoder=encoder)
+    if as_json:
+        data = result.to_dict()
+        data.pop("a")
+        data.pop("b")
+        _print_json({"a": result.a, "b": result.b, **data})
+        return
+    _render_comparison(result)
+
+
+def _compare_batch(path: str, *, encoder: str | None, explain: bool, quiet: bool) -> None:
+    """``compare --pairs``: JSON lines out (always JSON: the output is for programs)."""
+    total = None
+    if path != "-":
+        from pathlib import Path
+
+        if Path(path).is_file():
+            with open(path, "rb") as f:
+                total = sum(1 for line in f if line.strip())
+    progress = Progress(
+        TextColumn("[bold]compare[/bold]"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, disable=quiet or not err.is_terminal, transient=True,
+    )  # fmt: skip
+    errors = 0
+    with progress:
+        task = progress.add_task("compare", total=total)
+        records = api.read_pairs(path, stdin=sys.stdin if path == "-" else None)
+        for res in api.compare_pairs(
+            records, encoder=encoder, explain=explain, on_item=lambda: progress.advance(task)
+        ):
+            if "error" in res:
+                errors += 1
+            sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
+    if errors:
+        err.print(f'[yellow]{errors} pairs could not be compared (see their "error")[/]')
+
+
+def _render_comparison(c: Any) -> None:
+    ex = c.explanation
+    titles = ex.get("titles") or ["", ""]
+    out.print(f"[bold]A[/bold] {escape(c.a[:12])}  {escape(titles[0] or '')}")
+    out.print(f"[bold]B[/bold] {escape(c.b[:12])}  {escape(titles[1] or '')}")
+    out.print(f"\n{escape(ex.get('summary', ''))}\n")
+    table = Table("dimension", "score", "", box=None)
+    for dim, score in c.scores.items():
+        bar = "█" * round((4 - score) / 3 * 20)
+        table.add_row(dim, f"{score:.2f}", bar)
+    out.print(table)
+    out.print(
+        f"[dim]same event[/dim] {c.same_event:.2f}   "
+        f"[dim]near-duplicate[/dim] {'yes' if c.near_duplicate else 'no'}   "
+        f"[dim]languages[/dim] {'/'.join(ex.get('languages', []))}"
+    )
+    ents = ex.get("entities", {})
+    if ents.get("shared"):
+        names = ", ".join(
+            s["a"] if s["a"] == s["b"] else f"{s['a']} = {s['b']}" for s in ents["shared"]
+        )
+        out.print(f"[dim]{'shared':>10}[/dim]  {escape(names)}")
+    for key, label in (("only_a", "only A"), ("only_b", "only B")):
+        if ents.get(key):
+            names = ", ".join(e["name"] for e in ents[key][:10])
+            out.print(f"[dim]{label:>10}[/dim]  {escape(names)}")
+    pl = ex.get("places", {})
+    ea, eb = pl.get("event_place_a"), pl.get("event_place_b")
+    if ea or eb:
+        dist = pl.get("event_distance_km")
+        where = f"{(ea or {}).get('name', '?')} / {(eb or {}).get('name', '?')}"
+        out.print(
+            f"[dim]{'where':>10}[/dim]  {escape(where)}"
+            + (f" ({dist} km apart)" if dist is not None else "")
+        )
+    tm = ex.get("time", {})
+    when = f"{tm.get('event_time_a') or '?'} / {tm.get('event_time_b') or '?'}"
+    gap = tm.get("event_gap_days")
+    out.print(
+        f"[dim]{'when':>10}[/dim]  {escape(when)}"
+        + (f" ({gap} days apart)" if gap is not None else "")
+    )
+    for s in ex.get("shared_sentences", []):
+        out.print(f"\n  [dim]A[/dim] {escape(s['a'])}\n  [dim]B[/dim] {escape(s['b'])}")
 
 
 def main() -> None:

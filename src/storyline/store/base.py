@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from storyline.errors import StoreError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from storyline.analyse.types import Analysis
     from storyline.clean.dedup import Signature
     from storyline.model import Article
@@ -227,6 +229,31 @@ class Store(ABC):
         [{alias, language, mentions}], ``timeline`` [{day, mentions, articles}] and ``recent``
         articles. Raises :class:`~storyline.errors.NotFound`; an ambiguous name raises
         :class:`~storyline.errors.StoreError` listing the candidates."""
+
+    # -- comparison features (issue 4) ---------------------------------------------------------
+
+    @abstractmethod
+    def put_features(
+        self,
+        article_id: str,
+        kind: str,
+        version: str,
+        vectors: np.ndarray,
+        data: dict[str, Any],
+    ) -> None:
+        """Store (or replace) one article's feature bundle of ``kind`` (e.g. ``compare:use``).
+
+        ``vectors`` is a 2-d float array (kept as float32), ``data`` anything JSON-able. Cached
+        so that comparing stored articles never re-runs the encoder or the analysis.
+        """
+
+    @abstractmethod
+    def get_features(
+        self, article_id: str, kind: str, *, version: str | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]] | None:
+        """``(vectors, data)`` of an article's stored bundle of ``kind``; ``None`` if there is
+        none or (with ``version``) it was made by another version. ``article_id`` is a full id:
+        this is a hot path, it does not resolve prefixes."""
 
     # -- lifecycle -----------------------------------------------------------------------------
 

@@ -40,6 +40,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from storyline.analyse.types import Analysis
 from storyline.clean import dedup
 from storyline.clean.dedup import NEAR_DUPLICATE_THRESHOLD, Signature
@@ -951,6 +953,41 @@ class SQLiteStore(Store):
         return out
 
     # -- lifecycle -----------------------------------------------------------------------------
+
+    # -- comparison features -------------------------------------------------------------------
+
+    def put_features(
+        self,
+        article_id: str,
+        kind: str,
+        version: str,
+        vectors: np.ndarray,
+        data: dict[str, Any],
+    ) -> None:
+        vecs = np.ascontiguousarray(np.atleast_2d(vectors), dtype="<f4")
+        blob = vecs.tobytes()
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        with self._write("store comparison features") as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO article_features "
+                "(article_id, kind, version, dim, vectors, data, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (article_id, kind, version, int(vecs.shape[1]), blob, text, _now()),
+            )
+
+    def get_features(
+        self, article_id: str, kind: str, *, version: str | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]] | None:
+        with self._read("read comparison features") as conn:
+            row = conn.execute(
+                "SELECT version, dim, vectors, data FROM article_features "
+                "WHERE article_id = ? AND kind = ?",
+                (article_id, kind),
+            ).fetchone()
+        if row is None or (version is not None and row[0] != version):
+            return None
+        vecs = np.frombuffer(row[2], dtype="<f4").reshape(-1, int(row[1])).astype(np.float32)
+        return vecs, json.loads(row[3])
 
     def close(self) -> None:
         with self._lock:
