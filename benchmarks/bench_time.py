@@ -486,8 +486,26 @@ def run(shared: Path | None = None, heideltime: bool = True) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--no-heideltime", action="store_true", help="skip the Java system")
+    ap.add_argument("--no-write", action="store_true", help="don't update docs/benchmarks.md")
     args = ap.parse_args(argv)
-    print(run(None, heideltime=not args.no_heideltime))
+    table = run(None, heideltime=not args.no_heideltime)
+    print(table)
+    if not args.no_write:
+        _write_section("## Time expressions (our own annotated sample)", table)
+
+
+def _write_section(heading: str, body: str) -> None:
+    """Replace (or append) this benchmark's section of docs/benchmarks.md."""
+    doc = REPO / "docs" / "benchmarks.md"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    section = f"{heading}\n\n{body.strip()}\n"
+    start = text.find(heading)
+    if start >= 0:
+        end = text.find("\n## ", start + len(heading))
+        text = text[:start] + section + (text[end:] if end >= 0 else "")
+    else:
+        text = text.rstrip() + "\n\n" + section
+    doc.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
