@@ -359,15 +359,18 @@ def list_entities(
     if as_json:
         _print_json(rows)
         return
+    # the name first and never cut; the id column only where the terminal has room for it
+    cols = ["name", "label", "ment", "arts", "lang", "first", "last"]
+    wide = out.width >= 100
     table = Table(box=None)
-    for col in ("name", "label", "mentions", "articles", "lang", "first seen", "last seen", "id"):
-        # the name first and never cut: a narrow terminal loses the id column instead
-        table.add_column(col, no_wrap=True, min_width=24 if col == "name" else None)
+    for col in [*cols, "id"] if wide else cols:
+        table.add_column(col, no_wrap=True, min_width=22 if col == "name" else None)
     for r in rows:
-        table.add_row(
+        cells = [
             escape(r["name"]), r["label"], str(r["mentions"]), str(r["articles"]),
-            ",".join(r["languages"]), r["first_seen"] or "", r["last_seen"] or "", r["id"],
-        )  # fmt: skip
+            ",".join(r["languages"]), r["first_seen"] or "", r["last_seen"] or "",
+        ]  # fmt: skip
+        table.add_row(*cells, *([r["id"]] if wide else []))
     out.print(table)
 
 
