@@ -28,6 +28,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from report import write_section
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SECTION = "## Analysis speed"
@@ -199,20 +201,8 @@ def main(argv: list[str]) -> int:
     table = "\n".join(lines)
     print(table)
     if not args.no_write:
-        _write_section(table)
+        write_section(SECTION, table)
     return 0
-
-
-def _write_section(table: str) -> None:
-    doc = REPO / "docs" / "benchmarks.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start >= 0:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + table + "\n" + (text[end:] if end >= 0 else "")
-    else:
-        text = text.rstrip() + "\n\n" + table + "\n"
-    doc.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

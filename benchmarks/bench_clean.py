@@ -29,12 +29,13 @@ from __future__ import annotations
 import argparse
 import html
 import platform
-import re
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from report import write_section
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "training"))
@@ -159,19 +160,6 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
-def write_section(body: str, path: Path = REPO / "docs" / "benchmarks.md") -> None:
-    """Replace (or append) this benchmark's section of ``docs/benchmarks.md``, nothing else."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{SECTION}\n\n{body.strip()}\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block + "\n", text, count=1).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + block
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="only the first N pages")
@@ -193,7 +181,7 @@ def main(argv: list[str] | None = None) -> None:
             "selection; *all* includes the pages the classifier was trained on. Speed excludes "
             "rendering HTML to text.\n\n" + md + "\n\n" + "\n".join(f"- {n}" for n in notes)
         )
-        write_section(body)
+        write_section(SECTION, body)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from report import write_section
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "training"))
@@ -240,20 +241,8 @@ def main(argv: list[str]) -> int:
     table = "\n".join(lines)
     print(table)
     if not args.no_write:
-        _write_section(table)
+        write_section(SECTION, table)
     return 0
-
-
-def _write_section(table: str) -> None:
-    doc = REPO / "docs" / "benchmarks.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start >= 0:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + table + "\n" + (text[end:] if end >= 0 else "")
-    else:
-        text = text.rstrip() + "\n\n" + table + "\n"
-    doc.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from report import write_section
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SECTION = "## Named entities (GermEval 2014 dev, German)"
@@ -301,18 +303,6 @@ def run(shared: Path = SHARED, limit: int | None = None) -> str:
     return out + "\n\n" + "\n".join(f"- {n}" for n in notes)
 
 
-def write_section(body: str, path: Path = REPO / "docs" / "benchmarks.md") -> None:
-    """Replace (or append) this benchmark's section of ``docs/benchmarks.md``, nothing else."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{SECTION}\n\n{body.strip()}\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: block + "\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + block
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="only the first N dev sentences")
@@ -325,8 +315,9 @@ def main(argv: list[str] | None = None) -> None:
     print(md)
     if not args.no_write and args.limit is None:
         write_section(
+            SECTION,
             "`.venv/bin/python benchmarks/bench_ner.py` — exact-span P/R/F1 on the GermEval 2014 "
-            "development sentences (gold tokens), all systems in one process.\n\n" + md
+            "development sentences (gold tokens), all systems in one process.\n\n" + md,
         )
 
 

@@ -74,6 +74,8 @@ from datetime import date, datetime
 from html import unescape
 from pathlib import Path
 
+from report import write_section
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "benchmarks" / "data" / "timex-de.jsonl"
 DATA_EN = REPO / "benchmarks" / "data" / "timex-en.jsonl"
@@ -491,21 +493,7 @@ def main(argv: list[str] | None = None) -> None:
     table = run(None, heideltime=not args.no_heideltime)
     print(table)
     if not args.no_write:
-        _write_section("## Time expressions (our own annotated sample)", table)
-
-
-def _write_section(heading: str, body: str) -> None:
-    """Replace (or append) this benchmark's section of docs/benchmarks.md."""
-    doc = REPO / "docs" / "benchmarks.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    section = f"{heading}\n\n{body.strip()}\n"
-    start = text.find(heading)
-    if start >= 0:
-        end = text.find("\n## ", start + len(heading))
-        text = text[:start] + section + (text[end:] if end >= 0 else "")
-    else:
-        text = text.rstrip() + "\n\n" + section
-    doc.write_text(text, encoding="utf-8")
+        write_section("## Time expressions (our own annotated sample)", table)
 
 
 if __name__ == "__main__":
