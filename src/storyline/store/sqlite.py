@@ -788,13 +788,9 @@ class SQLiteStore(Store):
             "SELECT id, name FROM entities WHERE label = ? AND key = ?", (label, key)
         ).fetchone()
         if row is None and label == "PER" and " " not in key:
-            found = conn.execute(
-                "SELECT id, name FROM entities WHERE label = 'PER' AND key LIKE ? ESCAPE '\\' "
-                "LIMIT 2",
-                ("% " + key.replace("%", "\\%").replace("_", "\\_"),),
-            ).fetchall()
+            found = SQLiteStore._people_with_surname(conn, key, limit=2)
             if len(found) == 1:
-                return str(found[0][0])
+                return found[0]
         if row is None:
             eid = make_id(label, key)
             conn.execute(
@@ -806,6 +802,18 @@ class SQLiteStore(Store):
         if len(name) > len(row[1]):
             conn.execute("UPDATE entities SET name = ? WHERE id = ?", (name, row[0]))
         return str(row[0])
+
+    @staticmethod
+    def _people_with_surname(
+        conn: sqlite3.Connection, surname_key: str, *, limit: int = -1
+    ) -> list[str]:
+        """Ids of registered persons whose folded full name ends with ``surname_key``."""
+        pattern = "% " + surname_key.replace("%", "\\%").replace("_", "\\_")
+        rows = conn.execute(
+            "SELECT id FROM entities WHERE label = 'PER' AND key LIKE ? ESCAPE '\\' LIMIT ?",
+            (pattern, limit),
+        )
+        return [str(r[0]) for r in rows]
 
     def get_analysis(self, ref: str, *, version: str | None = None) -> Analysis | None:
         with self._read("read an analysis") as conn:
@@ -880,31 +888,24 @@ class SQLiteStore(Store):
         from storyline.analyse.registry import entity_key
 
         ref = ref.strip()
-        with self._read("read an entity") as conn:
-            ids = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT id FROM entities WHERE id = ?", (ref.upper(),)
-                ).fetchall()
+        key = entity_key(ref)
+        # most exact first: an id, the canonical name, any alias, a person's surname alone
+        lookups: list[tuple[str, tuple[str, ...]]] = [
+            ("SELECT id FROM entities WHERE id = ?", (ref.upper(),))
+        ]
+        if key:
+            lookups += [
+                ("SELECT id FROM entities WHERE key = ?", (key,)),
+                ("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias_key = ?", (key,)),
             ]
-            key = entity_key(ref)
-            if not ids and key:
-                ids = [r[0] for r in conn.execute("SELECT id FROM entities WHERE key = ?", (key,))]
-            if not ids and key:
-                ids = [
-                    r[0]
-                    for r in conn.execute(
-                        "SELECT DISTINCT entity_id FROM entity_aliases WHERE alias_key = ?", (key,)
-                    )
-                ]
-            if not ids and key and " " not in key:  # a surname alone: "Lukashenko"
-                ids = [
-                    r[0]
-                    for r in conn.execute(
-                        "SELECT id FROM entities WHERE label = 'PER' AND key LIKE ?",
-                        ("% " + key.replace("%", "").replace("_", ""),),
-                    )
-                ]
+        with self._read("read an entity") as conn:
+            ids: list[str] = []
+            for sql, params in lookups:
+                ids = [r[0] for r in conn.execute(sql, params)]
+                if ids:
+                    break
+            if not ids and key and " " not in key:  # "Lukashenko" for Alexander Lukashenko
+                ids = self._people_with_surname(conn, key)
             if not ids:
                 raise NotFound(f"no entity named {ref!r} in {self.path}")
             if len(ids) > 1:
