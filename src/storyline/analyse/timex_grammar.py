@@ -177,23 +177,18 @@ def grammar_for(lex: Lexicon) -> Grammar:
             return _date(m, y, month_no(m["m"]), int(m["d"]), wd_no(name), start)
 
     if L.english_order:
-
+        # "December 19, 2022" and "19th of December 2022": two word orders, one reading
+        @rule(
+            "day_of_month",
+            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{month}\b|{month_ab}\b\.?)"
+            rf"(?:,?\s+{_YEAR})?",
+        )
         @rule(
             "month_day",
             rf"\b(?P<m>{month}|{month_ab}\.?)\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
             rf"(?:,?\s+{_YEAR})?",
         )
         def _month_day(m: re.Match[str], text: str) -> Mention | None:
-            y = int(m["year"]) if m["year"] else None
-            start, name = with_weekday(text, m.start())
-            return _date(m, y, month_no(m["m"]), int(m["d"]), wd_no(name), start)
-
-        @rule(
-            "day_of_month",
-            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{month}\b|{month_ab}\b\.?)"
-            rf"(?:,?\s+{_YEAR})?",
-        )
-        def _day_of_month(m: re.Match[str], text: str) -> Mention | None:
             y = int(m["year"]) if m["year"] else None
             start, name = with_weekday(text, m.start())
             return _date(m, y, month_no(m["m"]), int(m["d"]), wd_no(name), start)
