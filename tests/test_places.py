@@ -222,7 +222,7 @@ def test_resolution_is_fast() -> None:
     resolve_places(text, [], "de")
     t = time.perf_counter()
     for i in range(20):
-        resolve_places(text + str(i), [], "de")  # defeat the one-article memo
+        resolve_places(text + str(i), [], "de")
     assert (time.perf_counter() - t) / 20 < 0.05
 
 

@@ -35,7 +35,7 @@ def analyse_article(article: Article, *, published: str | date | None = None) ->
     (``--published``). Without either, relative times stay underspecified and no year is
     invented; the text may still support a publication date (``published_inferred``).
     """
-    from storyline.analyse import canonical, ner, places, times
+    from storyline.analyse import canonical, ner, times
     from storyline.analyse.event import event_frame
     from storyline.analyse.language import detect_language
     from storyline.analyse.sentences import split_sentences
@@ -43,8 +43,10 @@ def analyse_article(article: Article, *, published: str | date | None = None) ->
     text = article.text
     language = article.language or detect_language(text)[0]
     dct = _as_date(published) or _as_date(article.published)
-    entities = canonical.canonicalise(text, ner.find_entities(text, language), language)
-    found_places = places.resolve_places(text, entities, language, dateline=article.dateline)
+    # canonical location names need the resolved places: one pass gives both
+    entities, found_places = canonical.canonicalise_with_places(
+        text, ner.find_entities(text, language), language, article.dateline
+    )
     found_times = times.find_times(text, language, dct)
     guess = None if dct else times.infer_published(text, language, found_times)
     frame = event_frame(

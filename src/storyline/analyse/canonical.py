@@ -536,8 +536,7 @@ def canonicalise_with_places(
             continue
         out.append(replace(e, canonical=base))
     out.sort(key=lambda e: (e.start, e.end))
-    # Places are resolved with the final spans, so that the analysis's own later call of
-    # resolve_places (same entities) is answered from the memo in places.py.
+    # places are resolved with the final spans (roles cut off, agencies relabelled)
     resolved = resolve(text, out, language, dateline, toks=tx.toks)
     loc_names = {(p.start, p.end): g.name_en for p, g in resolved if p.via == "name"}
     for i, e in enumerate(out):

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -512,29 +511,13 @@ def _place(m: _Mention, language: str | None) -> Place:
     )
 
 
-_MEMO = threading.local()
-
-
 def _mentions(
     text: str,
     entities: list[Entity],
     language: str | None,
     toks: list[tuple[int, int, str]] | None,
 ) -> tuple[list[_Mention], Counter[str]]:
-    """Every place mention of the body with its candidates (no dateline, nothing chosen yet).
-
-    The analysis calls :func:`canonicalise` (which needs the places for location canonicals) and
-    then :func:`resolve_places` with the same entities; the last result per thread is kept so
-    that the second call costs nothing.
-    """
-    last = getattr(_MEMO, "last", None)
-    if (
-        last is not None
-        and last[0] == language
-        and last[1] == text
-        and _memo_spans(entities, last[4]) == last[2]
-    ):
-        return last[3], last[5]
+    """Every place mention of the body with its candidates (no dateline, nothing chosen yet)."""
     ew = entity_words(language)
     if toks is None:
         toks = _tokens(text)
@@ -571,18 +554,7 @@ def _mentions(
         covered.add(m.start, m.end)
     dem, compounds = _demonyms(toks, covered, ew)
     mentions += dem
-    places = frozenset((m.start, m.end) for m in mentions)
-    _MEMO.last = (language, text, _memo_spans(entities, places), mentions, places, compounds)
     return mentions, compounds
-
-
-def _memo_spans(entities: list[Entity], places: frozenset[tuple[int, int]]) -> tuple[object, ...]:
-    """The entity spans that decide the mentions; a non-PER span that became a place counts
-    the same whatever its label (canonicalise relabels "Sankt Petersburg" ORG -> LOC)."""
-    return tuple(
-        ("P" if e.label != "PER" and (e.start, e.end) in places else e.label, e.start, e.end)
-        for e in entities
-    )
 
 
 def resolve(
@@ -596,8 +568,7 @@ def resolve(
 
     ``toks`` may pass the text's :data:`TOKEN` matches when the caller has them already.
     """
-    found, compounds = _mentions(text, entities, language, toks)
-    mentions = [_Mention(m.text, m.start, m.end, m.via, m.candidates) for m in found]
+    mentions, compounds = _mentions(text, entities, language, toks)
     if dateline:
         place = clean_dateline(dateline)
         cands = _lookup_mention(place, language, entity_words(language)) if place else []
