@@ -1,5 +1,5 @@
 # storyline — two commands do everything on a fresh machine:
-#   make demo   install, then ingest and analyse the bundled example corpus into ./storyline.db
+#   make demo   install, then ingest, analyse and link the bundled example corpus into ./storyline.db
 #   make test   install, then run the linters and the whole test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -24,6 +24,8 @@ demo: install
 	$(BIN)/storyline stats --db $(DB)
 	$(BIN)/storyline articles --db $(DB)
 	$(BIN)/storyline entities --db $(DB) --limit 15
+	$(BIN)/storyline events --db $(DB)
+	$(BIN)/storyline stories --db $(DB)
 
 lint: install
 	$(BIN)/ruff check src tests training benchmarks

@@ -8,6 +8,7 @@ The public API mirrors the CLI (sqlite-utils style)::
     storyline.articles(), storyline.search("Putin"), storyline.show(article_id)
     storyline.analyse_article(article)       # entities, places, times, event frame
     storyline.entities(), storyline.entity("Lukashenko"), storyline.compare(a, b)
+    storyline.events(entity="Putin"), storyline.event(id), storyline.stories(), storyline.story(id)
 
 Names are imported lazily so that ``import storyline.model`` (e.g. in a Dask worker or a
 training script) does not pull in the store, trafilatura and the classifier.
@@ -26,6 +27,12 @@ _EXPORTS = {
     "analyse_file": "storyline.api",
     "entities": "storyline.api",
     "entity": "storyline.api",
+    "event": "storyline.api",
+    "events": "storyline.api",
+    "link_articles": "storyline.api",
+    "relink": "storyline.api",
+    "stories": "storyline.api",
+    "story": "storyline.api",
     "show_analysis": "storyline.api",
     "articles": "storyline.api",
     "compare": "storyline.compare",

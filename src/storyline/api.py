@@ -52,6 +52,8 @@ def ingest(
     on_item: Callable[[str, str], None] | None = None,
     stdin: IO[bytes] | None = None,
     analyse: bool = True,
+    link: bool = True,
+    on_link: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
     """Read, clean, store and analyse every news file under ``paths`` (files, folders, ``-``).
 
@@ -59,6 +61,8 @@ def ingest(
     stored once. A bad file is reported in the result and does not stop the others. When
     interrupted (KeyboardInterrupt) the report says so and everything stored so far stays; the
     next run also analyses what an interrupted run stored but did not analyse yet.
+    New articles are then linked into events and storylines (``link=False``: later, with
+    :func:`link`); linking is stored in one transaction per run.
     ``published`` is the publication date of every input that declares none (it is also the
     document creation time that relative time expressions are resolved against).
     """
@@ -95,6 +99,10 @@ def ingest(
                 )
             if analyse:
                 analyse_pending(store, report=report)
+            if analyse and link:
+                from storyline.link.runner import link_pending
+
+                report.linking = link_pending(store, on_progress=on_link).to_dict()
         except KeyboardInterrupt:
             report.interrupted = True
     return report
@@ -512,3 +520,92 @@ __all__ = [
     "show_analysis",
     "stats",
 ]
+
+
+# -- events and storylines (issue 5) ----------------------------------------------------------
+
+
+def link_articles(
+    *, db: DbRef = None, on_progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    """Link analysed articles that are not in an event yet; re-chain storylines.
+
+    (Not ``storyline.link``: that name is the linking package.)
+    """
+    from storyline.link.runner import link_pending
+
+    with _store(db) as store:
+        return link_pending(store, on_progress=on_progress).to_dict()
+
+
+def relink(
+    *, db: DbRef = None, on_progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    """Re-cluster everything from scratch (forgets all event and storyline IDs)."""
+    from storyline.link.runner import relink as _relink
+
+    with _store(db) as store:
+        return _relink(store, on_progress=on_progress).to_dict()
+
+
+def _entity_keys(store: Store, name: str) -> list[str]:
+    """Folded names an entity filter matches: the registry entry's name and aliases."""
+    from storyline.analyse.registry import entity_key
+    from storyline.errors import NotFound
+
+    keys = {entity_key(name)}
+    try:
+        found = store.entity(name)
+    except NotFound:
+        return sorted(k for k in keys if k)
+    keys.add(entity_key(found["name"]))
+    keys.update(entity_key(a["alias"]) for a in found.get("aliases", []))
+    return sorted(k for k in keys if k)
+
+
+def events(
+    *,
+    db: DbRef = None,
+    since: str | None = None,
+    entity: str | None = None,
+    place: str | None = None,
+    storyline: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Events, latest event time first; filter by day, entity, place or storyline."""
+    from storyline.clean.dates import parse_date
+    from storyline.link.summary import place_keys_for
+
+    day = None
+    if since:
+        day = parse_date(since)
+        if day is None:
+            raise InputError(f"--since {since!r} is not a date (use YYYY-MM-DD)")
+    with _store(db, readonly=True) as store:
+        return store.events(
+            since=day,
+            entity_keys=_entity_keys(store, entity) if entity else None,
+            place_keys=place_keys_for(place) if place else None,
+            storyline=storyline,
+            limit=limit,
+            offset=offset,
+        )
+
+
+def event(ref: str, *, db: DbRef = None) -> dict[str, Any]:
+    """One event: title, span, places, entities, key points, member articles, history."""
+    with _store(db, readonly=True) as store:
+        return store.event(ref)
+
+
+def stories(*, db: DbRef = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Storylines, most recent first."""
+    with _store(db, readonly=True) as store:
+        return store.storylines(limit=limit, offset=offset)
+
+
+def story(ref: str, *, db: DbRef = None) -> dict[str, Any]:
+    """One storyline with its timeline of events."""
+    with _store(db, readonly=True) as store:
+        return store.storyline(ref)

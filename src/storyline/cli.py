@@ -87,8 +87,11 @@ def ingest(
     no_analyse: Annotated[
         bool, typer.Option("--no-analyse", help="Only clean and store; analyse later.")
     ] = False,
+    no_link: Annotated[
+        bool, typer.Option("--no-link", help="Do not link into events (run `link` later).")
+    ] = False,
 ) -> None:
-    """Read, clean, store and analyse news files. Re-running skips what is already stored."""
+    """Read, clean, store, analyse and link news files. Re-running skips what is stored."""
     from storyline.read import discover
 
     sources = list(discover(paths))
@@ -119,6 +122,7 @@ def ingest(
             on_file=on_file,
             stdin=sys.stdin.buffer if "-" in sources else None,
             analyse=not no_analyse,
+            link=not no_link,
         )
         progress.update(task, completed=len(sources))
     if as_json:
@@ -138,6 +142,11 @@ def ingest(
                 else ""
             )
         )
+        if report.linking and report.linking["linked"]:
+            lk = report.linking
+            out.print(
+                f"{lk['linked']} linked: {lk['events']} events, {lk['storylines']} storylines"
+            )
     if report.interrupted:
         err.print("[yellow]interrupted: what was stored stays stored; run again to continue[/]")
         raise typer.Exit(130)
@@ -528,6 +537,10 @@ def _render_comparison(c: Any) -> None:
     )
     for s in ex.get("shared_sentences", []):
         out.print(f"\n  [dim]A[/dim] {escape(s['a'])}\n  [dim]B[/dim] {escape(s['b'])}")
+
+
+# the event commands live in their own module; importing it registers them on ``app``
+import storyline.cli_events  # noqa: E402, F401
 
 
 def main() -> None:

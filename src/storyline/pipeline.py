@@ -32,6 +32,8 @@ class IngestReport:
     #: ``storyline analyse`` retries them)
     analysed: int = 0
     analysis_failed: int = 0
+    #: what linking did after the ingest (:class:`storyline.link.runner.LinkReport` as a dict)
+    linking: dict[str, Any] | None = None
 
     @property
     def stored(self) -> int:
@@ -49,6 +51,7 @@ class IngestReport:
             "article_ids": self.article_ids,
             "analysed": self.analysed,
             "analysis_failed": self.analysis_failed,
+            "linking": self.linking,
             "interrupted": self.interrupted,
         }
 

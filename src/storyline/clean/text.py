@@ -62,6 +62,7 @@ class _Draft:
     agencies: list[str] = field(default_factory=list)
     dateline: str | None = None
     dateline_date: str | None = None
+    page_date: str | None = None
     key_points: list[str] = field(default_factory=list)
     paragraphs: list[Block] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
@@ -190,7 +191,7 @@ class TextCleaner:
             source=metadata.get("source") or draft.source,
             agencies=draft.agencies,
             dateline=draft.dateline,
-            published=metadata.get("published"),
+            published=metadata.get("published") or draft.page_date,
             lead=lead,
             body=body,
             key_points=draft.key_points,
@@ -228,6 +229,12 @@ class TextCleaner:
                     d.removed.append(
                         RemovedLine(ln.text, ln.cue(cues.drop_reason, pack) or "related")
                     )
+                    continue
+            if not d.paragraphs and d.page_date is None:
+                iso = page_date(ln.text)
+                if iso:  # a date alone on a line in the page header: the publication date
+                    d.page_date = iso
+                    d.removed.append(RemovedLine(ln.text, "date"))
                     continue
             reason = ln.cue(cues.drop_reason, pack)
             # Repeated line (a caption printed twice, a headline repeated in a teaser)
@@ -424,6 +431,25 @@ def _resumes_article(lines: list[_Line], i: int, pack: LanguagePack) -> bool:
     (an inline "Lesen Sie auch" box); anything less is still the link list."""
     run = lines[i : i + 2]
     return len(run) == 2 and all(ln.p >= KEEP and _is_prose(ln, pack) for ln in run)
+
+
+_CLOCK = re.compile(r"[,|·–-]?\s*\d{1,2}[:.]\d{2}(?:\s*(?:Uhr|h|am|pm|a\.m\.|p\.m\.))?\s*$", re.I)
+
+
+def page_date(line: str) -> str | None:
+    """ISO date of a line that is nothing but a date (and maybe a clock time), else None.
+
+    Pages copied as text keep the publication date as a line of its own under the title
+    ("13.03.2025", "Donnerstag, 13. März 2025, 14:32 Uhr", "March 20, 2026"). Only such a
+    line in the page header (before the first paragraph) counts: a date inside a teaser or a
+    sentence is never taken for the publication date.
+    """
+    text = line.strip()
+    if len(text) > 48 or not any(c.isdigit() for c in text):
+        return None
+    from storyline.clean.dates import parse_date
+
+    return parse_date(_CLOCK.sub("", text).strip(" ,|·") or None)
 
 
 def _split_lead(paragraphs: list[Block]) -> tuple[str | None, list[Block]]:

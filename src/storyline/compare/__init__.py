@@ -131,9 +131,13 @@ def cached_bundle(
 
 
 def score_pairs(
-    pairs: Sequence[tuple[Bundle, Bundle]],
+    pairs: Sequence[tuple[Bundle, Bundle]], *, event_only: bool = False
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """Scores per dimension, same-event probabilities and near-duplicate flags, vectorised."""
+    """Scores per dimension, same-event probabilities and near-duplicate flags, vectorised.
+
+    ``event_only``: compute only the dimensions ``same_event`` needs (the event linker's path;
+    the returned scores then lack style, tone and entities).
+    """
     if not pairs:
         empty = np.zeros(0)
         return {d: empty for d in DIMENSIONS}, empty, np.zeros(0, dtype=bool)
@@ -146,7 +150,7 @@ def score_pairs(
             )
     model = load_model(pairs[0][0].encoder)
     x = np.stack([pair_features(a, b) for a, b in pairs])
-    scores = model.predict(x)
+    scores = model.predict(x, model.event_dims) if event_only else model.predict(x)
     same = model.same_event(x, scores)
     minhash = x[:, list(model.feature_names).index("minhash")]
     same_id = np.array([a.article_id == b.article_id for a, b in pairs])

@@ -89,6 +89,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "both_analysed",
     "len_ratio",
     "len_min",
+    "event_place_shared",
 )
 
 #: The features of the ``e5`` model: the same plus the cosine of multilingual-e5-small
@@ -392,6 +393,22 @@ def _far_cities(a: Bundle, b: Bundle, dist: float | None) -> bool:
     return a.event_where[4] == "city" and b.event_where[4] == "city"
 
 
+def _event_place_shared(a: Bundle, b: Bundle) -> bool:
+    """Both frames agree on what happened and either event place is named by the other article.
+
+    Two reports of one strike may put it in different cities (the wire in Berlin, the regional
+    paper in Frankfurt), but one names the other's city and both call it a strike. The event type
+    must agree because a later report often recalls an earlier event's place: the seed about a
+    Putin-Lukashenko meeting in Sankt Petersburg mentions the earlier one in Minsk.
+    """
+    wa, wb = a.event_where, b.event_where
+    if not wa or not wb or not a.event_type or a.event_type != b.event_type:
+        return False
+    return fold(str(wa[0])) in b.keyset("place_names") or fold(str(wb[0])) in a.keyset(
+        "place_names"
+    )
+
+
 def pair_features(a: Bundle, b: Bundle) -> np.ndarray:
     """The feature vector of one pair; symmetric in ``a``, ``b``.
 
@@ -455,6 +472,7 @@ def pair_features(a: Bundle, b: Bundle) -> np.ndarray:
             float(a.language in ANALYSED_LANGUAGES and b.language in ANALYSED_LANGUAGES),
             min(na, nb) / max(na, nb),
             math.log1p(min(na, nb)),
+            float(_event_place_shared(a, b)),
             *([float(a.e5 @ b.e5)] if a.e5 is not None and b.e5 is not None else []),
         ],
         dtype=np.float64,

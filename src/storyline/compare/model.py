@@ -13,7 +13,7 @@ storyline must run without it, so the trained parameters are exported to
   milliseconds;
 * ``same_event``: a logistic regression over the predicted scores and the event features
   (time gap, place distance, event type). The SemEval data has no "same event" label; the target
-  is "Overall <= 1.5 and Time <= 1.5" (very similar, same time), times a time-gap discount
+  is "Overall <= 1.5" against "Overall >= 3.0" (the middle left out), times a time-gap discount
   (:func:`time_factor`); the example corpus's event ids are the check (``bench_compare.py``).
 
 Scores are on the SemEval scale, 1 = very similar .. 4 = very dissimilar, clipped to [1, 4].
@@ -104,11 +104,13 @@ def place_factor(x: np.ndarray) -> np.ndarray:
     the SemEval texts resolve both event cities too rarely to learn it (the two seeds, meetings
     of the same two leaders in Minsk and Sankt Petersburg, came out at p = 0.93 without it).
     A discount, not a veto: an event frame can pick the wrong city, and a strike or a storm
-    spans several.
+    spans several; and none when either article names the other's event city (the wire put the
+    strike in Berlin, the regional paper in Frankfurt, and both mention Frankfurt).
     """
     cities = x[:, FEATURE_NAMES.index("event_far")] > 0
     dist = np.expm1(np.maximum(x[:, FEATURE_NAMES.index("event_km")], 0.0))
-    return np.where(cities & (dist > FAR_EVENT_KM), FAR_EVENT_FACTOR, 1.0)
+    shared = x[:, FEATURE_NAMES.index("event_place_shared")] > 0
+    return np.where(cities & (dist > FAR_EVENT_KM) & ~shared, FAR_EVENT_FACTOR, 1.0)
 
 
 @dataclass
@@ -196,8 +198,9 @@ class CompareModel:
             meta=d.get("meta", {}),
         )
 
-    def predict(self, x: np.ndarray) -> dict[str, np.ndarray]:
-        """Scores (1..4) per dimension for a ``(pairs, features)`` matrix."""
+    def predict(self, x: np.ndarray, dims: tuple[str, ...] = DIMENSIONS) -> dict[str, np.ndarray]:
+        """Scores (1..4) per dimension for a ``(pairs, features)`` matrix (``dims``: only these;
+        the event linker needs only what :meth:`same_event` reads)."""
         x = np.atleast_2d(np.asarray(x, dtype=np.float64))
         z = (x - self.mean) / self.scale
         out: dict[str, np.ndarray] = {}
@@ -206,7 +209,7 @@ class CompareModel:
                 f"the comparison model expects {len(self.feature_names)} features, "
                 f"got {x.shape[1]} (bundles of another encoder?)"
             )
-        for dim in DIMENSIONS:
+        for dim in dims:
             coef, b = self.ridge[dim]
             lin = z @ coef + b
             w = self.blend.get(dim, 0.0)
@@ -225,6 +228,11 @@ class CompareModel:
                 cols.append(x[:, FEATURE_NAMES.index(name)])
         logit = np.stack(cols, axis=1) @ self.event_coef + self.event_intercept
         return time_factor(x) * place_factor(x) / (1.0 + np.exp(-logit))
+
+    @property
+    def event_dims(self) -> tuple[str, ...]:
+        """The dimensions :meth:`same_event` reads."""
+        return tuple(n[5:] for n in self.event_features if n.startswith("pred_"))
 
 
 #: The model file of each encoder variant.

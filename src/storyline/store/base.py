@@ -74,6 +74,44 @@ class AddOutcome:
     similarity: float | None = None
 
 
+@dataclass
+class LinkSnapshot:
+    """The linker's stored state: memberships in arrival order, scored pairs, open events."""
+
+    #: ``(article_id, event_id, arrival)`` in arrival order
+    members: list[tuple[str, str, int]]
+    #: ``(a, b, score, near)``
+    pairs: list[tuple[str, str, float, bool]]
+    #: event ID -> seq (opening order)
+    event_seq: dict[str, int]
+    #: old event ID -> the event it was merged into
+    event_redirects: dict[str, str]
+    #: event ID -> storyline ID
+    story_of: dict[str, str]
+    #: storyline ID -> seq
+    story_seq: dict[str, int]
+
+
+@dataclass
+class LinkUpdate:
+    """One linking run's writes. Events and storylines listed are replaced whole; removed ones
+    are deleted; memberships and pairs are upserted; changes and redirects appended."""
+
+    members: list[tuple[str, str, int]]
+    pairs: list[tuple[str, str, float, bool]]
+    #: full event rows: ``summary`` dict with ``seq`` and ``storyline_id`` added
+    events: list[dict[str, Any]]
+    removed_events: list[str]
+    storylines: list[dict[str, Any]]
+    removed_storylines: list[str]
+    #: ``(kind, old_id, new_id)``, kind ``event`` or ``storyline``
+    redirects: list[tuple[str, str, str]]
+    #: ``(kind, target_id, other_ids, article_id)``
+    changes: list[tuple[str, str, list[str], str | None]]
+    #: event ID -> storyline ID for events whose storyline changed but are not in ``events``
+    story_of: dict[str, str]
+
+
 class Store(ABC):
     """Where cleaned articles live: add them once, find them by id, list and search them.
 
@@ -256,6 +294,53 @@ class Store(ABC):
         this is a hot path, it does not resolve prefixes."""
 
     # -- lifecycle -----------------------------------------------------------------------------
+
+    # -- events and storylines (issue 5) -------------------------------------------------------
+
+    @abstractmethod
+    def unlinked(self, *, limit: int = 1000) -> list[str]:
+        """IDs of analysed articles the linker has not seen yet, in ingest order."""
+
+    @abstractmethod
+    def link_snapshot(self) -> LinkSnapshot:
+        """Everything the linker needs to continue where the last run stopped."""
+
+    @abstractmethod
+    def save_links(self, update: LinkUpdate) -> None:
+        """Apply one linking run's result in one transaction (all or nothing)."""
+
+    @abstractmethod
+    def clear_links(self) -> None:
+        """Forget every event, storyline, scored pair and change (``storyline relink``)."""
+
+    @abstractmethod
+    def events(
+        self,
+        *,
+        since: str | None = None,
+        entity_keys: list[str] | None = None,
+        place_keys: list[str] | None = None,
+        storyline: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Events, newest event time first (summary rows, without member lists)."""
+
+    @abstractmethod
+    def event(self, ref: str) -> dict[str, Any]:
+        """One event's full summary by ID (or an ID it was merged into), with its changes."""
+
+    @abstractmethod
+    def event_of(self, article_id: str) -> str | None:
+        """The event an article is in, if linked."""
+
+    @abstractmethod
+    def storylines(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Storylines, most recent activity first (summary rows)."""
+
+    @abstractmethod
+    def storyline(self, ref: str) -> dict[str, Any]:
+        """One storyline's full summary, its timeline of events and its changes."""
 
     @abstractmethod
     def close(self) -> None:

@@ -56,6 +56,7 @@ from storyline.store.base import (
     require_terms,
     search_key,
 )
+from storyline.store.sqlite_events import SQLiteEventsMixin
 
 #: At most this many LSH candidates (those sharing the most bands) are verified per new article,
 #: which bounds the cost of ``add`` even when thousands of stored articles form one group.
@@ -122,7 +123,7 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteEventsMixin, Store):
     """:class:`Store` on one SQLite file (or ``":memory:"`` for throwaway use).
 
     ``readonly=True`` opens the file with ``mode=ro`` (works on a read-only file; on a read-only

@@ -1,0 +1,620 @@
+"""Incremental event linking: each new article joins the event it shares with its neighbours.
+
+The rule, and why it makes linking independent of ingest order:
+
+1. **Candidates** of an article are the already-linked articles that are (a) among its
+   ``neighbours`` nearest by USE text vector with cosine >= ``min_cosine`` (the vector index,
+   :mod:`storyline.link.index`), or (b) share at least ``block_min_shared`` main-actor / event-place
+   keys with it (an inverted index: the blocking that finds a cross-lingual report whose vectors
+   are further apart than usual). Either way both articles' event days, when known, lie within
+   ``window_days`` of each other.
+2. **Edges**: a candidate pair is an edge when the comparison model (:mod:`storyline.compare`)
+   gives ``same_event >= threshold``, or the two texts are near-duplicates (a wire copy).
+3. **Events** are the connected components of the edges (single link, union-find).
+
+Every condition in 1 and 2 is symmetric in the two articles, so the edge set, and with it the
+partition, does not depend on which article came first, as long as the ``neighbours`` cap does not
+bind and the index is exact (``index="exact"``, the default below 50,000 live vectors). That is
+what the order tests and ``benchmarks/bench_events.py`` check. Approximate search and capped
+posting lists at very large scale can make the partition order-sensitive at the margin.
+
+**Stable IDs.** An event's ID is derived from the article that opened it and never changes while
+it exists. When a new article bridges two events, they merge: the older event (first opened)
+keeps its ID, the younger one's ID is recorded in ``changes_`` as merged into it (a caller asking
+for the old ID is redirected). Events never split on new evidence; ``storyline relink`` re-clusters
+from scratch when a user changes the model or the thresholds.
+
+Estimator shape (scikit-learn): ``partial_fit`` adds articles, ``fit`` starts over; learned state
+ends in ``_``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from storyline.compare.features import Bundle, _day
+from storyline.link.index import VectorIndex, make_index
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """Thresholds of the event linker (defaults measured in ``benchmarks/bench_events.py``)."""
+
+    #: ``same_event`` probability from which two articles are linked.
+    threshold: float = 0.5
+    #: USE cosine below which a neighbour is not a candidate at all.
+    min_cosine: float = 0.4
+    #: Candidates below this cosine that share no blocking key are not scored (``0``).
+    score_min_cosine: float = 0.5
+    #: Nearest neighbours asked of the vector index per article.
+    neighbours: int = 256
+    #: Candidates must have event days at most this far apart (when both are known).
+    window_days: int = 14
+    #: Shared main-actor / event-place keys that make a blocking candidate.
+    block_min_shared: int = 2
+    #: Most recent articles kept per blocking key.
+    block_postings: int = 256
+    #: Most days the dated reports of one event may span (a cannot-link constraint).
+    max_span_days: int = 10
+    #: How two clusters' pair scores combine: ``best`` or ``average`` (see ``_cluster``).
+    linkage: str = "best"
+    #: ``exact``, ``usearch`` or ``auto``.
+    index: str = "auto"
+    #: Articles whose event day is this many days before the newest day seen leave the live
+    #: index (their events stay; a late report of them starts a new event). ``None``: keep all.
+    horizon_days: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class EventState:
+    """One event as the linker knows it: members in link order and the span of event days."""
+
+    id: str
+    seq: int
+    members: list[str] = field(default_factory=list)
+    first_day: int | None = None  # date ordinals
+    last_day: int | None = None
+
+    def add_day(self, day: int | None) -> None:
+        if day is None:
+            return
+        self.first_day = day if self.first_day is None else min(self.first_day, day)
+        self.last_day = day if self.last_day is None else max(self.last_day, day)
+
+    @property
+    def span(self) -> tuple[str | None, str | None]:
+        f, last = self.first_day, self.last_day
+        return (
+            date.fromordinal(f).isoformat() if f is not None else None,
+            date.fromordinal(last).isoformat() if last is not None else None,
+        )
+
+
+@dataclass
+class Change:
+    """One change the linker made: ``new`` / ``join`` an event, or ``merge`` of two events."""
+
+    kind: str
+    article_id: str
+    event_id: str
+    merged: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "article_id": self.article_id,
+            "event_id": self.event_id,
+            "merged": list(self.merged),
+        }
+
+
+#: Decides pairs: ``(same_event probabilities, near-duplicate flags)``.
+Scorer = Callable[[list[tuple[Bundle, Bundle]]], tuple[np.ndarray, np.ndarray]]
+
+
+def compare_scorer(pairs: list[tuple[Bundle, Bundle]]) -> tuple[np.ndarray, np.ndarray]:
+    """The comparison model's ``same_event`` and near-duplicate flags (the default scorer)."""
+    from storyline.compare import score_pairs
+
+    _scores, same, near = score_pairs(pairs, event_only=True)
+    return same, near
+
+
+def event_id_for(article_id: str) -> str:
+    """The ID of an event opened by ``article_id`` (stable, short, distinct from article IDs)."""
+    return "ev" + hashlib.sha256(f"event\x00{article_id}".encode()).hexdigest()[:12]
+
+
+def article_day(b: Bundle) -> int | None:
+    """The event day of an article as a date ordinal: its event time, else its publication."""
+    d = _day(b.event_when) or _day(b.published)
+    return d.toordinal() if d else None
+
+
+def blocking_keys(b: Bundle) -> set[str]:
+    """Keys two reports of one event tend to share whatever their language: main actors' name
+    skeletons (people and organisations, three most mentioned) and the folded event place."""
+    keys = set(b.keyset("top"))
+    if b.event_where and b.event_where[0]:
+        from storyline.analyse.names import fold
+
+        keys.add("@" + fold(str(b.event_where[0])))
+    return keys
+
+
+class EventLinker:
+    """Links articles (as comparison bundles) into events, incrementally and order-independently."""
+
+    def __init__(
+        self,
+        config: LinkConfig | None = None,
+        *,
+        expected: int = 0,
+        record: bool = True,
+        scorer: Scorer | None = None,
+    ) -> None:
+        """``expected``: corpus size hint for the index choice. ``record``: keep every scored
+        pair in ``scored_`` (the store persists them) and every edge in ``edges_``; a stream
+        of millions that only needs the partition turns it off to keep memory flat.
+        ``scorer``: ``pairs -> (same_event, near_duplicate)``; default the comparison model."""
+        self.config = config or LinkConfig()
+        self.scorer = scorer or compare_scorer
+        self._expected = expected
+        self.record = record
+        self.reset()
+
+    def reset(self) -> None:
+        self.event_of_: dict[str, str] = {}
+        self.events_: dict[str, EventState] = {}
+        self.merged_into_: dict[str, str] = {}
+        self.changes_: list[Change] = []
+        self.edges_: list[tuple[str, str, float, bool]] = []
+        self.scored_: list[tuple[str, str, float, bool]] = []
+        self.n_candidates_ = 0
+        self.n_scored_ = 0
+        self._live: dict[str, Bundle] = {}
+        self._key: dict[str, int] = {}
+        self._by_key: dict[int, str] = {}
+        self._day: dict[str, int | None] = {}
+        self._postings: dict[str, deque[str]] = {}
+        self._next_key = 0
+        self._newest_day: int | None = None
+        self._index: VectorIndex | None = None
+        self._adj: dict[str, dict[str, float]] = {}
+        self._parent: dict[str, str] = {}
+        self._comp: dict[str, list[str]] = {}
+        self._arrival: dict[str, int] = {}
+        self._next_arrival = 0
+        self._next_event_seq = 0
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def fit(self, bundles: Sequence[Bundle]) -> EventLinker:
+        """Forget everything and link ``bundles`` in the given order."""
+        self.reset()
+        self.partial_fit(bundles)
+        return self
+
+    def partial_fit(self, bundles: Sequence[Bundle]) -> list[Change]:
+        """Link new articles; already linked ones are skipped. Returns what changed, in order."""
+        todo: list[Bundle] = []
+        seen: set[str] = set()
+        for b in bundles:
+            if b.article_id not in self.event_of_ and b.article_id not in seen:
+                seen.add(b.article_id)
+                todo.append(b)
+        if not todo:
+            return []
+        start = len(self.changes_)
+        for b in todo:
+            self._arrival[b.article_id] = self._next_arrival
+            self._next_arrival += 1
+        pairs = self._candidates(todo)
+        touched = self._decide(pairs) | {b.article_id for b in todo}
+        self._relabel(touched)
+        self._evict()
+        return self.changes_[start:]
+
+    def restore(
+        self,
+        members: Sequence[tuple[str, str, int]],
+        pairs: Iterable[tuple[str, str, float, bool]],
+        event_seq: dict[str, int],
+        redirects: dict[str, str],
+        bundles: dict[str, Bundle],
+    ) -> None:
+        """Continue from a stored state (the store's ``link_snapshot``): memberships in arrival
+        order, the scored pairs, event opening order, merges, and the members' bundles."""
+        self.reset()
+        for a, e, arrival in members:
+            ev = self.events_.get(e)
+            if ev is None:
+                ev = self.events_[e] = EventState(e, event_seq.get(e, len(self.events_)))
+            ev.members.append(a)
+            self.event_of_[a] = e
+            self._arrival[a] = arrival
+        self._next_arrival = max(self._arrival.values(), default=-1) + 1
+        self._next_event_seq = max((ev.seq for ev in self.events_.values()), default=-1) + 1
+        self.merged_into_ = dict(redirects)
+        live = [bundles[a] for a, _e, _n in members if a in bundles]
+        if live:
+            self._make_live(live)
+            for b in live:
+                self._post(b.article_id, blocking_keys(b))
+        for ev in self.events_.values():
+            for a in ev.members:
+                ev.add_day(self._day.get(a))
+        for a, b, score, near in pairs:
+            w = 1.0 if near else float(score)
+            self._adj.setdefault(a, {})[b] = w
+            self._adj.setdefault(b, {})[a] = w
+            if w >= self.config.threshold:
+                self._union(a, b)
+
+    def resolve(self, event_id: str) -> str:
+        """The current ID of an event, following merges."""
+        seen = set()
+        while event_id in self.merged_into_ and event_id not in seen:
+            seen.add(event_id)
+            event_id = self.merged_into_[event_id]
+        return event_id
+
+    def labels(self, article_ids: Iterable[str]) -> list[str | None]:
+        """The event of each article (``None`` if it was never linked)."""
+        return [self.event_of_.get(a) for a in article_ids]
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def _ensure_index(self, ndim: int) -> VectorIndex:
+        if self._index is None:
+            self._index = make_index(self.config.index, ndim, expected=self._expected)
+        return self._index
+
+    def _make_live(self, bundles: Sequence[Bundle]) -> np.ndarray:
+        keys = []
+        for b in bundles:
+            k = self._key.get(b.article_id)
+            if k is None:
+                k = self._key[b.article_id] = self._next_key
+                self._by_key[k] = b.article_id
+                self._next_key += 1
+            keys.append(k)
+            self._live[b.article_id] = b
+            day = self._day[b.article_id] = article_day(b)
+            if day is not None and (self._newest_day is None or day > self._newest_day):
+                self._newest_day = day
+        vecs = np.stack([b.vectors[0] for b in bundles]).astype(np.float32)
+        self._ensure_index(vecs.shape[1]).add(np.array(keys, dtype=np.int64), vecs)
+        return vecs
+
+    def _post(self, article_id: str, keys: Iterable[str]) -> None:
+        for bk in keys:
+            q = self._postings.get(bk)
+            if q is None:
+                q = self._postings[bk] = deque(maxlen=self.config.block_postings)
+            q.append(article_id)
+
+    def _near_in_time(self, a: str, b: str) -> bool:
+        da, db = self._day.get(a), self._day.get(b)
+        return da is None or db is None or abs(da - db) <= self.config.window_days
+
+    def _candidates(self, todo: Sequence[Bundle]) -> list[tuple[Bundle, Bundle, bool]]:
+        """Pairs (new article, earlier article, worth scoring) the linker looks at.
+
+        Every pair found (by the vector index above ``min_cosine`` or by blocking) is
+        recorded; only those with cosine >= ``score_min_cosine`` or at least one shared
+        blocking key go to the comparison model, the rest are recorded as ``same_event = 0``
+        (evidence against a merge at no cost). Both rules are symmetric in the two articles.
+        """
+        cfg = self.config
+        rank = {b.article_id: i for i, b in enumerate(todo)}
+        vecs = self._make_live(todo)
+        index = self._index
+        assert index is not None
+        k = min(cfg.neighbours + 1, max(len(index), 1))
+        keys, sims = index.search(vecs, k)
+        pairs: list[tuple[Bundle, Bundle, bool]] = []
+        for i, b in enumerate(todo):
+            me = b.article_id
+            found: dict[str, float] = {}
+            for key, sim in zip(keys[i], sims[i], strict=True):
+                if key < 0 or sim < cfg.min_cosine:
+                    continue
+                other = self._by_key.get(int(key))
+                if other is not None and other != me:
+                    found[other] = float(sim)
+            shared: dict[str, int] = {}
+            bkeys = blocking_keys(b)
+            for bk in bkeys:
+                for other in self._postings.get(bk, ()):
+                    shared[other] = shared.get(other, 0) + 1
+            for o, n in shared.items():
+                if n >= cfg.block_min_shared and o not in found and o in self._live:
+                    found[o] = float(self._live[o].vectors[0] @ b.vectors[0])
+            self._post(me, bkeys)
+            for other in sorted(found):
+                # earlier = linked before (stored) or earlier in this batch
+                earlier = other in self.event_of_ or rank.get(other, len(todo)) < i
+                if earlier and other in self._live and self._near_in_time(me, other):
+                    worth = found[other] >= cfg.score_min_cosine or shared.get(other, 0) > 0
+                    pairs.append((b, self._live[other], worth))
+        self.n_candidates_ += len(pairs)
+        return pairs
+
+    def _decide(self, pairs: list[tuple[Bundle, Bundle, bool]]) -> set[str]:
+        """Score the batch's candidate pairs in one vectorised call; record them in the graph.
+
+        Every pair is kept (low probabilities are evidence *against* a merge in the
+        re-clustering); pairs at or above the threshold, and near-duplicates, also join the two
+        articles' components. Returns the articles whose component changed.
+        """
+        touched: set[str] = set()
+        worth = [(a, b) for a, b, w in pairs if w]
+        self.n_scored_ += len(worth)
+        if worth:
+            same, near = self.scorer(worth)
+        else:
+            same, near = np.zeros(0), np.zeros(0, dtype=bool)
+        results = iter(zip(same, near, strict=True))
+        for a, b, w in pairs:
+            p, n = next(results) if w else (0.0, False)
+            x, y = a.article_id, b.article_id
+            weight = 1.0 if n else float(p)
+            self._adj.setdefault(x, {})[y] = weight
+            self._adj.setdefault(y, {})[x] = weight
+            if self.record:
+                self.scored_.append((x, y, round(float(p), 4), bool(n)))
+            if weight >= self.config.threshold:
+                if self.record:
+                    self.edges_.append((x, y, round(weight, 4), bool(n)))
+                self._union(x, y)
+                touched.update((x, y))
+        return touched
+
+    # -- components (union-find over edges) -----------------------------------------------------
+
+    def _find(self, x: str) -> str:
+        parent = self._parent
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def _union(self, x: str, y: str) -> None:
+        rx, ry = self._find(x), self._find(y)
+        if rx == ry:
+            return
+        mx = self._comp.setdefault(rx, [rx])
+        my = self._comp.setdefault(ry, [ry])
+        if len(mx) < len(my):
+            rx, ry, mx, my = ry, rx, my, mx
+        self._parent[ry] = rx
+        mx.extend(my)
+        del self._comp[ry]
+
+    # -- clustering inside a component ----------------------------------------------------------
+
+    def _cluster(self, members: list[str]) -> list[list[str]]:
+        """Best-first agglomerative clustering of one component, deterministic in its content.
+
+        Two clusters merge, best pair first, while their linkage is at least the threshold, and
+        never when their dated members would span more than ``max_span_days`` (one event does
+        not last from February to September, however alike the undated reports of its
+        storyline read). The linkage (``config.linkage``):
+
+        * ``best`` (default): the mean, over the members of both clusters, of each member's best
+          ``same_event`` into the other cluster. Every report must have a good partner on the
+          other side, but not every pair must be alike: the local angle on a strike (Cologne
+          commuters) matches the Cologne-heavy German report, not the English wire story.
+        * ``average``: the mean over all scored pairs between the two clusters.
+
+        Ties break on article IDs, so the result depends only on the set of articles and their
+        scores, not on arrival order.
+        """
+        import heapq
+
+        cfg = self.config
+        members = sorted(members)
+        cid = {a: i for i, a in enumerate(members)}
+        items: dict[int, list[str]] = {i: [a] for i, a in enumerate(members)}
+        span: dict[int, tuple[int, int] | None] = {}
+        for i, a in enumerate(members):
+            d = self._day.get(a)
+            span[i] = None if d is None else (d, d)
+        # best[i][j]: {member of i: its best score into cluster j}
+        best: dict[int, dict[int, dict[str, float]]] = {i: {} for i in items}
+        sums: dict[int, dict[int, float]] = {i: {} for i in items}
+        counts: dict[int, dict[int, int]] = {i: {} for i in items}
+        for a in members:
+            i = cid[a]
+            for b, w in self._adj.get(a, {}).items():
+                j = cid.get(b)
+                if j is not None and j != i:
+                    best[i].setdefault(j, {})[a] = w
+                    sums[i][j] = sums[i].get(j, 0.0) + w
+                    counts[i][j] = counts[i].get(j, 0) + 1
+        use_best = cfg.linkage == "best"
+
+        def linkage(i: int, j: int) -> float:
+            if use_best:
+                tot = sum(best[i][j].values()) + sum(best[j][i].values())
+                return tot / (len(items[i]) + len(items[j]))
+            return sums[i][j] / counts[i][j]
+
+        heap = [
+            (-linkage(i, j), min(items[i][0], items[j][0]), i, j)
+            for i in sums
+            for j in sums[i]
+            if i < j
+        ]
+        heapq.heapify(heap)
+        alive = set(items)
+        nxt = len(members)
+        while heap:
+            neg, _tie, i, j = heapq.heappop(heap)
+            if -neg < cfg.threshold:
+                break
+            if i not in alive or j not in alive:
+                continue
+            si, sj = span[i], span[j]
+            if si and sj and max(si[1], sj[1]) - min(si[0], sj[0]) > cfg.max_span_days:
+                continue
+            k, nxt = nxt, nxt + 1
+            alive -= {i, j}
+            items[k] = sorted(items.pop(i) + items.pop(j))
+            span[k] = (min(si[0], sj[0]), max(si[1], sj[1])) if si and sj else (si or sj)
+            sums[k], counts[k], best[k] = {}, {}, {}
+            for src in (i, j):
+                for o, v in sums.pop(src).items():
+                    if o not in alive:
+                        continue
+                    sums[k][o] = sums[k].get(o, 0.0) + v
+                    counts[k][o] = counts[k].get(o, 0) + counts[src][o]
+                    best[k].setdefault(o, {}).update(best[src][o])
+                    other = best[o].pop(src)
+                    mine = best[o].setdefault(k, {})
+                    for m, w in other.items():
+                        if w > mine.get(m, -1.0):
+                            mine[m] = w
+                    sums[o][k] = sums[o].get(k, 0.0) + sums[o].pop(src)
+                    counts[o][k] = counts[o].get(k, 0) + counts[o].pop(src)
+                counts.pop(src)
+                best.pop(src)
+            for o in sums[k]:
+                heapq.heappush(heap, (-linkage(k, o), min(items[k][0], items[o][0]), o, k))
+            alive.add(k)
+        return sorted((items[i] for i in alive), key=lambda m: m[0])
+
+    def _relabel(self, touched: set[str]) -> None:
+        """Re-cluster every component this batch changed and give each cluster its event ID."""
+        for root in sorted({self._find(a) for a in touched}):
+            # evicted articles (out of the horizon) keep their event and leave the component
+            live = [m for m in self._comp.get(root, [root]) if m in self._day]
+            if root in self._comp:
+                self._comp[root] = live
+            self._assign_ids(self._cluster(live))
+
+    def _assign_ids(self, clusters: list[list[str]]) -> None:
+        """Event IDs for the clusters of one component, keeping existing IDs where possible.
+
+        Each previous event's ID goes to the cluster holding most of its members (ties: the
+        older event, then the ID), at most one ID per cluster; a cluster with no previous
+        members gets a new ID from its first-arrived article. A previous event whose ID went
+        elsewhere is recorded as ``merge`` into the cluster holding most of its members; one
+        that kept its ID but lost members as ``split``.
+        """
+        overlap: list[tuple[int, int, str, int]] = []
+        for ci, c in enumerate(clusters):
+            counts: dict[str, int] = {}
+            for a in c:
+                e = self.event_of_.get(a)
+                if e is not None:
+                    counts[e] = counts.get(e, 0) + 1
+            overlap.extend((-n, self.events_[e].seq, e, ci) for e, n in counts.items())
+        overlap.sort()
+        ids: dict[int, str] = {}
+        used: set[str] = set()
+        for _n, _seq, e, ci in overlap:
+            if ci not in ids and e not in used:
+                ids[ci] = e
+                used.add(e)
+        previous = {e for _n, _s, e, _c in overlap}
+        before = {e: list(self.events_[e].members) for e in previous}
+        best_home: dict[str, tuple[int, int]] = {}
+        for n, _seq, e, ci in overlap:
+            if e not in best_home or (n, ci) < best_home[e]:
+                best_home[e] = (n, ci)
+        for ci, c in enumerate(clusters):
+            members = sorted(c, key=lambda a: (self._arrival[a], a))
+            eid = ids.get(ci)
+            if eid is None:
+                eid = self._new_event_id(members[0])
+                ev = self.events_[eid] = EventState(eid, self._next_event_seq)
+                self._next_event_seq += 1
+            ev = self.events_[eid]
+            old = set(ev.members)
+            kept = [m for m in ev.members if m not in self._day]  # evicted members stay
+            for a in members:
+                if a not in self.event_of_:
+                    kind = "new" if not old and a == members[0] else "join"
+                    self.changes_.append(Change(kind, a, eid))
+                self.event_of_[a] = eid
+            first, last = ev.first_day, ev.last_day
+            ev.members = kept + members
+            ev.first_day = ev.last_day = None
+            if kept:
+                ev.add_day(first)
+                ev.add_day(last)
+            for a in members:
+                ev.add_day(self._day.get(a))
+        for e in sorted(previous - used):
+            home = ids.get(best_home[e][1])
+            if home is not None:
+                self.merged_into_[e] = home
+                self.changes_.append(Change("merge", self.events_[e].members[0], home, (e,)))
+            self.events_.pop(e, None)
+        for e in sorted(used):
+            lost = [m for m in before[e] if self.event_of_.get(m) != e]
+            if lost:
+                self.changes_.append(Change("split", lost[0], e, (self.event_of_[lost[0]],)))
+
+    def _new_event_id(self, first: str) -> str:
+        eid, n = event_id_for(first), 1
+        while eid in self.events_ or eid in self.merged_into_:
+            eid, n = event_id_for(f"{first}#{n}"), n + 1
+        return eid
+
+    def _evict(self) -> None:
+        horizon = self.config.horizon_days
+        if horizon is None or self._newest_day is None:
+            return
+        cutoff = self._newest_day - horizon
+        old = [a for a, d in self._day.items() if d is not None and d < cutoff and a in self._live]
+        if not old:
+            return
+        keys = np.array([self._key[a] for a in old], dtype=np.int64)
+        assert self._index is not None
+        self._index.remove(keys)
+        for a in old:
+            del self._live[a]
+            del self._day[a]
+            self._by_key.pop(self._key.pop(a), None)
+            for b in self._adj.pop(a, {}):
+                nb = self._adj.get(b)
+                if nb is not None:
+                    nb.pop(a, None)
+
+
+def link(
+    bundles: Sequence[Bundle], config: LinkConfig | None = None
+) -> tuple[dict[str, str], EventLinker]:
+    """Link a whole collection in the given order: ``({article_id: event_id}, linker)``."""
+    linker = EventLinker(config, expected=len(bundles))
+    linker.partial_fit(bundles)
+    return dict(linker.event_of_), linker
+
+
+__all__ = [
+    "Change",
+    "EventLinker",
+    "EventState",
+    "LinkConfig",
+    "Scorer",
+    "article_day",
+    "blocking_keys",
+    "compare_scorer",
+    "event_id_for",
+    "link",
+]

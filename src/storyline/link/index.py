@@ -1,0 +1,165 @@
+"""Nearest-neighbour indexes over article vectors: where the linker's candidates come from.
+
+Why two: an exact index (numpy, one matrix product per batch) gives exactly the neighbours a
+brute-force search would, which is what makes linking independent of ingest order, and it is
+the fastest choice up to a few ten thousand live vectors. Beyond that the matrix product grows
+with the corpus and :class:`UsearchIndex` (HNSW from ``usearch``, vectors stored as float16)
+takes over, at the price of approximate recall. ``benchmarks/bench_events.py`` measures both
+(and faiss) on the same vectors; ``make_index("auto")`` picks by size.
+
+Vectors must be L2-normalised (the USE and e5 encoders return them so): similarity is the dot
+product, i.e. the cosine. Keys are non-negative int64 the caller assigns; removing a key frees
+its slot (the linker's time window evicts old articles).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+#: Live vectors from which ``make_index("auto")`` switches from exact to HNSW search.
+AUTO_EXACT_MAX = 50_000
+
+
+class VectorIndex(Protocol):
+    """What the linker needs of an index: add, remove, batched top-k search by cosine."""
+
+    def add(self, keys: np.ndarray, vectors: np.ndarray) -> None: ...
+
+    def remove(self, keys: np.ndarray) -> None: ...
+
+    def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(keys, sims)`` of shape ``(len(vectors), k)``; missing neighbours have key -1."""
+        ...
+
+    def __len__(self) -> int: ...
+
+
+class ExactIndex:
+    """Brute-force cosine search: a growable float32 matrix with a free list of slots."""
+
+    def __init__(self, ndim: int, capacity: int = 1024) -> None:
+        self.ndim = ndim
+        self._m = np.zeros((capacity, ndim), dtype=np.float32)
+        self._keys = np.full(capacity, -1, dtype=np.int64)
+        self._slot: dict[int, int] = {}
+        self._free: list[int] = []
+        self._top = 0  # slots [0, top) have been used
+
+    def __len__(self) -> int:
+        return len(self._slot)
+
+    def _grow(self) -> None:
+        cap = len(self._keys) * 2
+        m = np.zeros((cap, self.ndim), dtype=np.float32)
+        m[: len(self._m)] = self._m
+        keys = np.full(cap, -1, dtype=np.int64)
+        keys[: len(self._keys)] = self._keys
+        self._m, self._keys = m, keys
+
+    def add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        for key, vec in zip(np.asarray(keys, dtype=np.int64), vectors, strict=True):
+            k = int(key)
+            slot = self._slot.get(k)
+            if slot is None:
+                if self._free:
+                    slot = self._free.pop()
+                else:
+                    if self._top == len(self._keys):
+                        self._grow()
+                    slot, self._top = self._top, self._top + 1
+                self._slot[k] = slot
+            self._m[slot] = vec
+            self._keys[slot] = k
+
+    def remove(self, keys: np.ndarray) -> None:
+        for key in np.asarray(keys, dtype=np.int64):
+            slot = self._slot.pop(int(key), None)
+            if slot is not None:
+                self._keys[slot] = -1
+                self._m[slot] = 0.0
+                self._free.append(slot)
+
+    def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        q = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+        n = self._top
+        out_k = np.full((len(q), k), -1, dtype=np.int64)
+        out_s = np.full((len(q), k), -np.inf, dtype=np.float32)
+        if n == 0 or not len(q):
+            return out_k, out_s
+        sims = q @ self._m[:n].T
+        sims[:, self._keys[:n] < 0] = -np.inf
+        kk = min(k, n)
+        part = (
+            np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+            if kk < n
+            else np.tile(np.arange(n), (len(q), 1))
+        )
+        top = np.take_along_axis(sims, part, axis=1)
+        order = np.argsort(-top, axis=1, kind="stable")
+        part = np.take_along_axis(part, order, axis=1)
+        top = np.take_along_axis(top, order, axis=1)
+        keys = self._keys[:n][part]
+        keys[~np.isfinite(top)] = -1
+        out_k[:, :kk], out_s[:, :kk] = keys, top
+        return out_k, out_s
+
+
+class UsearchIndex:
+    """Approximate search with usearch's HNSW (float16 storage: half the memory of float32)."""
+
+    def __init__(self, ndim: int, *, dtype: str = "f16", connectivity: int = 16) -> None:
+        from usearch.index import Index
+
+        self.ndim = ndim
+        self._index = Index(ndim=ndim, metric="ip", dtype=dtype, connectivity=connectivity)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        keys = np.asarray(keys, dtype=np.uint64)
+        if len(keys):
+            present = np.array([self._index.contains(int(k)) for k in keys], dtype=bool)
+            if present.any():
+                self._index.remove(keys[present])
+            self._index.add(keys, np.asarray(vectors, dtype=np.float32), threads=1)
+
+    def remove(self, keys: np.ndarray) -> None:
+        keys = np.asarray(keys, dtype=np.uint64)
+        if len(keys):
+            self._index.remove(keys)
+
+    def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        q = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+        out_k = np.full((len(q), k), -1, dtype=np.int64)
+        out_s = np.full((len(q), k), -np.inf, dtype=np.float32)
+        if not len(self._index) or not len(q):
+            return out_k, out_s
+        m = self._index.search(q, k, threads=1)
+        keys = np.atleast_2d(np.asarray(m.keys)).astype(np.int64)
+        dist = np.atleast_2d(np.asarray(m.distances, dtype=np.float32))
+        # one query gives usearch's ``Matches`` (no ``counts``), several ``BatchMatches``
+        counts = np.atleast_1d(np.asarray(getattr(m, "counts", keys.shape[1])))
+        for i, c in enumerate(counts):
+            c = int(c)
+            out_k[i, :c] = keys[i, :c]
+            out_s[i, :c] = 1.0 - dist[i, :c]  # usearch's "ip" distance is 1 - dot
+        return out_k, out_s
+
+
+def make_index(kind: str, ndim: int, *, expected: int = 0) -> VectorIndex:
+    """An index by name: ``exact``, ``usearch``, or ``auto`` (exact up to ``AUTO_EXACT_MAX``)."""
+    if kind == "auto":
+        kind = "usearch" if expected > AUTO_EXACT_MAX else "exact"
+    if kind == "exact":
+        return ExactIndex(ndim)
+    if kind == "usearch":
+        return UsearchIndex(ndim)
+    from storyline.errors import StorylineError
+
+    raise StorylineError(f"unknown index {kind!r} (choose exact, usearch or auto)")
+
+
+__all__ = ["AUTO_EXACT_MAX", "ExactIndex", "UsearchIndex", "VectorIndex", "make_index"]
