@@ -52,7 +52,7 @@ class LinkConfig:
     #: USE cosine below which a neighbour is not a candidate at all.
     min_cosine: float = 0.4
     #: Candidates below this cosine that share no blocking key are not scored (``0``).
-    score_min_cosine: float = 0.5
+    score_min_cosine: float = 0.45
     #: Nearest neighbours asked of the vector index per article.
     neighbours: int = 256
     #: Candidates must have event days at most this far apart (when both are known).
@@ -63,6 +63,9 @@ class LinkConfig:
     block_postings: int = 256
     #: Most days the dated reports of one event may span (a cannot-link constraint).
     max_span_days: int = 10
+    #: Components up to this size are re-clustered whole (exact order independence); larger
+    #: ones only around what changed (see ``_relabel``).
+    max_component: int = 500
     #: How two clusters' pair scores combine: ``best`` or ``average`` (see ``_cluster``).
     linkage: str = "best"
     #: ``exact``, ``usearch`` or ``auto``.
@@ -406,8 +409,10 @@ class EventLinker:
 
     # -- clustering inside a component ----------------------------------------------------------
 
-    def _cluster(self, members: list[str]) -> list[list[str]]:
-        """Best-first agglomerative clustering of one component, deterministic in its content.
+    def _cluster(
+        self, members: list[str], initial: list[list[str]] | None = None
+    ) -> list[list[str]]:
+        """Best-first agglomerative clustering of a set of articles, deterministic in its content.
 
         Two clusters merge, best pair first, while their linkage is at least the threshold, and
         never when their dated members would span more than ``max_span_days`` (one event does
@@ -420,22 +425,69 @@ class EventLinker:
           commuters) matches the Cologne-heavy German report, not the English wire story.
         * ``average``: the mean over all scored pairs between the two clusters.
 
-        Ties break on article IDs, so the result depends only on the set of articles and their
-        scores, not on arrival order.
+        Clusters without an edge at or above the threshold between them can never reach it
+        (every best score, hence the mean, is below it), so the set is first split into its
+        connected parts and each is clustered alone. ``initial`` clusters (the region mode of
+        :meth:`_relabel`) start merged. Ties break on article IDs, so the result depends only on
+        the set of articles, their scores and ``initial``, not on arrival order.
         """
+        members = sorted(set(members))
+        if len(members) == 1:
+            return [members]
+        inside = set(members)
+        parent = {a: a for a in members}
+
+        def find(x: str) -> str:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for group in initial or []:
+            g = [m for m in group if m in inside]
+            for m in g[1:]:
+                parent[find(m)] = find(g[0])
+        thr = self.config.threshold
+        for x in members:
+            for y, w in self._adj.get(x, {}).items():
+                if w >= thr and y in inside:
+                    rx, ry = find(x), find(y)
+                    if rx != ry:
+                        parent[max(rx, ry)] = min(rx, ry)
+        parts: dict[str, list[str]] = {}
+        for m in members:
+            parts.setdefault(find(m), []).append(m)
+        out: list[list[str]] = []
+        for part in parts.values():
+            if len(part) == 1:
+                out.append(part)
+                continue
+            pset = set(part)
+            starts = [g for grp in initial or [] if (g := [m for m in grp if m in pset])]
+            out.extend(self._agglomerate(part, starts))
+        return sorted(out, key=lambda m: m[0])
+
+    def _agglomerate(self, members: list[str], initial: list[list[str]]) -> list[list[str]]:
+        """The best-first merging of :meth:`_cluster` on one connected part."""
         import heapq
 
         cfg = self.config
-        members = sorted(members)
-        if len(members) == 1:
-            return [members]
-        cid = {a: i for i, a in enumerate(members)}
-        items: dict[int, list[str]] = {i: [a] for i, a in enumerate(members)}
+        items: dict[int, list[str]] = {}
+        cid: dict[str, int] = {}
+        for group in initial:
+            i = len(items)
+            items[i] = sorted(group)
+            cid.update(dict.fromkeys(group, i))
+        for a in members:
+            if a not in cid:
+                cid[a] = len(items)
+                items[cid[a]] = [a]
+        first = {i: m[0] for i, m in items.items()}
         span: dict[int, tuple[int, int] | None] = {}
-        for i, a in enumerate(members):
-            d = self._day.get(a)
-            span[i] = None if d is None else (d, d)
-        # best[i][j]: {member of i: its best score into cluster j}
+        for i, m in items.items():
+            days = [d for a in m if (d := self._day.get(a)) is not None]
+            span[i] = (min(days), max(days)) if days else None
+        # best[i][j]: {member of i: its best score into cluster j}; bsum[i][j] its sum
         best: dict[int, dict[int, dict[str, float]]] = {i: {} for i in items}
         sums: dict[int, dict[int, float]] = {i: {} for i in items}
         counts: dict[int, dict[int, int]] = {i: {} for i in items}
@@ -444,26 +496,25 @@ class EventLinker:
             for b, w in self._adj.get(a, {}).items():
                 j = cid.get(b)
                 if j is not None and j != i:
-                    best[i].setdefault(j, {})[a] = w
+                    mine = best[i].setdefault(j, {})
+                    if w > mine.get(a, -1.0):
+                        mine[a] = w
                     sums[i][j] = sums[i].get(j, 0.0) + w
                     counts[i][j] = counts[i].get(j, 0) + 1
+        bsum = {i: {j: sum(v.values()) for j, v in row.items()} for i, row in best.items()}
         use_best = cfg.linkage == "best"
 
         def linkage(i: int, j: int) -> float:
             if use_best:
-                tot = sum(best[i][j].values()) + sum(best[j][i].values())
-                return tot / (len(items[i]) + len(items[j]))
+                return (bsum[i][j] + bsum[j][i]) / (len(items[i]) + len(items[j]))
             return sums[i][j] / counts[i][j]
 
         heap = [
-            (-linkage(i, j), min(items[i][0], items[j][0]), i, j)
-            for i in sums
-            for j in sums[i]
-            if i < j
+            (-linkage(i, j), min(first[i], first[j]), i, j) for i in sums for j in sums[i] if i < j
         ]
         heapq.heapify(heap)
         alive = set(items)
-        nxt = len(members)
+        nxt = len(items)
         while heap:
             neg, _tie, i, j = heapq.heappop(heap)
             if -neg < cfg.threshold:
@@ -475,9 +526,10 @@ class EventLinker:
                 continue
             k, nxt = nxt, nxt + 1
             alive -= {i, j}
-            items[k] = sorted(items.pop(i) + items.pop(j))
+            items[k] = items.pop(i) + items.pop(j)
+            first[k] = min(first[i], first[j])
             span[k] = (min(si[0], sj[0]), max(si[1], sj[1])) if si and sj else (si or sj)
-            sums[k], counts[k], best[k] = {}, {}, {}
+            sums[k], counts[k], best[k], bsum[k] = {}, {}, {}, {}
             for src in (i, j):
                 for o, v in sums.pop(src).items():
                     if o not in alive:
@@ -485,7 +537,9 @@ class EventLinker:
                     sums[k][o] = sums[k].get(o, 0.0) + v
                     counts[k][o] = counts[k].get(o, 0) + counts[src][o]
                     best[k].setdefault(o, {}).update(best[src][o])
+                    bsum[k][o] = bsum[k].get(o, 0.0) + bsum[src][o]
                     other = best[o].pop(src)
+                    bsum[o].pop(src)
                     mine = best[o].setdefault(k, {})
                     for m, w in other.items():
                         if w > mine.get(m, -1.0):
@@ -494,19 +548,66 @@ class EventLinker:
                     counts[o][k] = counts[o].get(k, 0) + counts[o].pop(src)
                 counts.pop(src)
                 best.pop(src)
+                bsum.pop(src)
             for o in sums[k]:
-                heapq.heappush(heap, (-linkage(k, o), min(items[k][0], items[o][0]), o, k))
+                bsum[o][k] = sum(best[o][k].values())
+                heapq.heappush(heap, (-linkage(k, o), min(first[k], first[o]), o, k))
             alive.add(k)
-        return sorted((items[i] for i in alive), key=lambda m: m[0])
+        return sorted((sorted(items[i]) for i in alive), key=lambda m: m[0])
 
     def _relabel(self, touched: set[str]) -> None:
-        """Re-cluster every component this batch changed and give each cluster its event ID."""
-        for root in sorted({self._find(a) for a in touched}):
-            # evicted articles (out of the horizon) keep their event and leave the component
-            live = [m for m in self._comp.get(root, [root]) if m in self._day]
-            if root in self._comp:
-                self._comp[root] = live
-            self._assign_ids(self._cluster(live))
+        """Re-cluster what this batch changed and give each cluster its event ID.
+
+        A component up to ``max_component`` articles is re-clustered whole, which is what
+        makes the partition independent of arrival order. A larger one (a chain of reports
+        linking many events: a long storyline, a famous name in every story) would make each
+        batch cost its whole size; there only the *region* is re-clustered: the changed
+        articles and the events they have edges into. Order independence then holds for the
+        decisions inside each region, not across the whole chain (``bench_link_scale.py``).
+        """
+        by_root: dict[str, list[str]] = {}
+        for a in touched:
+            by_root.setdefault(self._find(a), []).append(a)
+        for root in sorted(by_root):
+            comp = self._comp.get(root, [root])
+            if len(comp) <= self.config.max_component:
+                # evicted articles (out of the horizon) keep their event and leave the component
+                region = [m for m in comp if m in self._day]
+                if root in self._comp:
+                    self._comp[root] = region
+                self._assign_ids(self._cluster(region))
+            else:
+                region = self._region(by_root[root])
+                # existing events start merged: only what changed is decided anew
+                events = {self.event_of_[m] for m in region if m in self.event_of_}
+                initial = [
+                    [m for m in self.events_[e].members if m in self._day]
+                    for e in sorted(events)
+                    if e in self.events_
+                ]
+                self._assign_ids(self._cluster(region, initial))
+
+    def _region(self, seeds: list[str]) -> list[str]:
+        """The changed articles of a large component and the live members of every event they
+        have an edge into (or belong to)."""
+        region = {a for a in seeds if a in self._day}
+        events: set[str] = set()
+        thr = self.config.threshold
+        for a in seeds:
+            for b, w in self._adj.get(a, {}).items():
+                if w < thr:
+                    continue
+                e = self.event_of_.get(b)
+                if e is not None and e in self.events_:
+                    events.add(e)
+                else:
+                    region.add(b)
+            e = self.event_of_.get(a)
+            if e is not None and e in self.events_:
+                events.add(e)
+        for e in events:
+            region.update(m for m in self.events_[e].members if m in self._day)
+        return sorted(region)
 
     def _assign_ids(self, clusters: list[list[str]]) -> None:
         """Event IDs for the clusters of one component, keeping existing IDs where possible.
