@@ -838,7 +838,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--quick", action="store_true", help="20,000 articles (side runs 5,000).")
     ap.add_argument("--side-n", type=int, default=None, help="usearch vs exact at this n (0: off).")
     ap.add_argument("--index", default="usearch", choices=("usearch", "exact", "auto"))
-    ap.add_argument("--budget", type=float, help="Stop a run after this much linking time (s).")
+    ap.add_argument(
+        "--budget", type=float, default=1800.0, help="Stop a run after this much linking time (s)."
+    )
     ap.add_argument("--max-rss-gb", type=float, default=8.0, help="Stop a run above this RSS (GB).")
     ap.add_argument("--every", type=int, help="A progress line every this many articles.")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -884,7 +886,8 @@ def main(argv: list[str]) -> int:
         "Targets (issue 5): >= 1,000 articles/s for the linking step and <= 4 GB peak RSS at "
         f"1,000,000 articles. Main run{at}: **{main_run['rate']:,.0f} articles/s** "
         f"({'met' if rate_ok else 'not met'}), **{main_run['peak_rss_mb'] / 1024:.2f} GB** "
-        f"({'met' if rss_ok else 'not met'}); {main_run['tail_rate']:,.0f} articles/s and "
+        f"({('met' if rss_ok else 'not met') if not at else 'under the limit so far'}); "
+        f"{main_run['tail_rate']:,.0f} articles/s and "
         f"{main_run['rss_growth']:,.0f} MB more RSS per 1,000 articles at the end of the run. "
         "Scoring share: the time in the linker's pair scorer (the comparison model), the rest "
         "is candidate search, clustering and bookkeeping.",

@@ -59,6 +59,9 @@ class LinkConfig:
     window_days: int = 14
     #: Shared main-actor / event-place keys that make a blocking candidate.
     block_min_shared: int = 2
+    #: Blocking candidates need at least this cosine: two stories that merely name the same
+    #: famous person read unlike (random pairs: median 0.14), a cross-lingual report does not.
+    block_min_cosine: float = 0.25
     #: Most recent articles kept per blocking key.
     block_postings: int = 256
     #: Most days the dated reports of one event may span (a cannot-link constraint).
@@ -315,8 +318,8 @@ class EventLinker:
         """Pairs (new article, earlier article, worth scoring) the linker looks at.
 
         Every pair found (by the vector index above ``min_cosine`` or by blocking) is
-        recorded; only those with cosine >= ``score_min_cosine`` or at least one shared
-        blocking key go to the comparison model, the rest are recorded as ``same_event = 0``
+        recorded; only those with cosine >= ``score_min_cosine`` or ``block_min_shared``
+        shared blocking keys go to the comparison model, the rest are recorded as ``same_event = 0``
         (evidence against a merge at no cost). Both rules are symmetric in the two articles.
         """
         cfg = self.config
@@ -343,13 +346,18 @@ class EventLinker:
                     shared[other] = shared.get(other, 0) + 1
             for o, n in shared.items():
                 if n >= cfg.block_min_shared and o not in found and o in self._live:
-                    found[o] = float(self._live[o].vectors[0] @ b.vectors[0])
+                    cos = float(self._live[o].vectors[0] @ b.vectors[0])
+                    if cos >= cfg.block_min_cosine:
+                        found[o] = cos
             self._post(me, bkeys)
             for other in sorted(found):
                 # earlier = linked before (stored) or earlier in this batch
                 earlier = other in self.event_of_ or rank.get(other, len(todo)) < i
                 if earlier and other in self._live and self._near_in_time(me, other):
-                    worth = found[other] >= cfg.score_min_cosine or shared.get(other, 0) > 0
+                    worth = (
+                        found[other] >= cfg.score_min_cosine
+                        or shared.get(other, 0) >= cfg.block_min_shared
+                    )
                     pairs.append((b, self._live[other], worth))
         self.n_candidates_ += len(pairs)
         return pairs
