@@ -38,6 +38,9 @@ def _print_link_report(data: dict[str, Any], as_json: bool) -> None:
     if as_json:
         _print_json(data)
         return
+    if not data["linked"]:
+        out.print("nothing new to link: every analysed article is in an event")
+        return
     changes = ", ".join(f"{n} {k}" for k, n in sorted(data["story_changes"].items()))
     out.print(
         f"{data['linked']} articles linked: {data['events']} events "
