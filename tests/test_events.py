@@ -312,3 +312,21 @@ def test_storyline_chain_splits_and_merges_with_stable_ids() -> None:
 def test_python_api_exports() -> None:
     for name in ("events", "event", "stories", "story", "relink", "link_articles"):
         assert callable(getattr(storyline, name))
+
+
+def test_a_stale_linking_result_is_refused(tmp_path: Path) -> None:
+    """Two processes linking one store: the later save, computed from an older state, is
+    refused whole (and ``link_pending`` would start over)."""
+    from storyline.errors import LinkConflict
+    from storyline.store.base import LinkUpdate
+
+    db = tmp_path / "two-linkers.db"
+    api.ingest(sorted(SCENARIO.glob("*.txt"))[:2], db=db, link=False)
+    with open_store(db) as store:
+        stale = store.link_snapshot()
+        assert store.unlinked() and not stale.members
+        api.link_articles(db=db)  # "another process"
+        update = LinkUpdate([], [], [], [], [], [], [], [], {}, based_on=stale.version)
+        with pytest.raises(LinkConflict, match="another process linked"):
+            store.save_links(update)
+        assert len(store.link_snapshot().members) == 2  # nothing was lost

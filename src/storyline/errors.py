@@ -29,3 +29,7 @@ class StoreError(StorylineError):
 
 class NotFound(StorylineError):
     """A requested article / event / entity id is not in the store."""
+
+
+class LinkConflict(StoreError):
+    """Another process linked the store while this one was linking: its result is stale."""

@@ -56,6 +56,10 @@ def _bundle(store: Store, article_id: str) -> Bundle:
     return cached_bundle(store, store.get(article_id))
 
 
+#: How often a run starts over when another process linked the store meanwhile.
+RETRIES = 3
+
+
 def link_pending(
     store: Store,
     *,
@@ -63,7 +67,29 @@ def link_pending(
     story_config: StoryConfig | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> LinkReport:
-    """Link every analysed, not yet linked article; re-chain storylines; store the result."""
+    """Link every analysed, not yet linked article; re-chain storylines; store the result.
+
+    Two processes may link one store (two ``ingest`` runs): the store refuses a result computed
+    from a state another run has changed since (:class:`~storyline.errors.LinkConflict`), and
+    the run starts over from the new state, up to :data:`RETRIES` times.
+    """
+    from storyline.errors import LinkConflict
+
+    for attempt in range(RETRIES + 1):
+        try:
+            return _link_once(store, config, story_config, on_progress)
+        except LinkConflict:
+            if attempt == RETRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _link_once(
+    store: Store,
+    config: LinkConfig | None,
+    story_config: StoryConfig | None,
+    on_progress: Callable[[int, int], None] | None,
+) -> LinkReport:
     t0 = time.perf_counter()
     report = LinkReport()
     pending = store.unlinked(limit=100_000_000)
@@ -145,6 +171,7 @@ def link_pending(
         changes=_change_rows(changes)
         + [(f"story_{c.kind}", c.storyline_id, list(c.others), None) for c in stories.changes],
         story_of=story_moves,
+        based_on=snap.version,
     )
     store.save_links(update)
     report.events = len(linker.events_)

@@ -90,6 +90,9 @@ class LinkSnapshot:
     story_of: dict[str, str]
     #: storyline ID -> seq
     story_seq: dict[str, int]
+    #: the linker state's version when read; :meth:`Store.save_links` refuses an update made
+    #: from an older state (another process linked in between)
+    version: tuple[int, int] = (0, 0)
 
 
 @dataclass
@@ -110,6 +113,8 @@ class LinkUpdate:
     changes: list[tuple[str, str, list[str], str | None]]
     #: event ID -> storyline ID for events whose storyline changed but are not in ``events``
     story_of: dict[str, str]
+    #: the snapshot version this update was computed from (see :class:`LinkSnapshot`)
+    based_on: tuple[int, int] = (0, 0)
 
 
 class Store(ABC):
@@ -307,7 +312,11 @@ class Store(ABC):
 
     @abstractmethod
     def save_links(self, update: LinkUpdate) -> None:
-        """Apply one linking run's result in one transaction (all or nothing)."""
+        """Apply one linking run's result in one transaction (all or nothing).
+
+        Raises :class:`~storyline.errors.LinkConflict` (and writes nothing) when the stored
+        state is no longer the one ``update.based_on`` was computed from.
+        """
 
     @abstractmethod
     def clear_links(self) -> None:

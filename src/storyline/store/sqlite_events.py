@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-from storyline.errors import NotFound, StoreError
+from storyline.errors import LinkConflict, NotFound, StoreError
 from storyline.store.base import LinkSnapshot, LinkUpdate
 
 _EVENT_COLS = "id, seq, title, first_day, last_day, n_articles, storyline_id, summary"
@@ -130,11 +130,25 @@ class SQLiteEventsMixin:
                 )
             }
             story_seq = {i: int(s) for i, s in conn.execute("SELECT id, seq FROM storylines")}
-        return LinkSnapshot(members, pairs, event_seq, redirects, story_of, story_seq)
+            version = self._link_version(conn)
+        return LinkSnapshot(members, pairs, event_seq, redirects, story_of, story_seq, version)
+
+    @staticmethod
+    def _link_version(conn: sqlite3.Connection) -> tuple[int, int]:
+        """Changes whenever a linking run (or relink) stored something: memberships only grow
+        between relinks, and every run that links an article appends to ``link_changes``."""
+        n = conn.execute("SELECT count(*) FROM event_articles").fetchone()[0]
+        last = conn.execute("SELECT coalesce(max(seq), 0) FROM link_changes").fetchone()[0]
+        return int(n), int(last)
 
     def save_links(self, update: LinkUpdate) -> None:
         now = _now()
         with self._write("store events and storylines") as conn:
+            if self._link_version(conn) != tuple(update.based_on):
+                raise LinkConflict(
+                    f"another process linked {self.path} meanwhile; this run's result was not "
+                    "stored (run `storyline link` again)"
+                )
             conn.executemany(
                 "INSERT INTO event_articles (article_id, event_id, arrival) VALUES (?, ?, ?) "
                 "ON CONFLICT (article_id) DO UPDATE SET event_id = excluded.event_id",
