@@ -161,20 +161,18 @@ def stories(
         _print_json(rows)
         return
     table = Table(box=None, expand=True)
-    for col in ("span", "title", "events", "arts", "lang", "id"):
+    wide = out.width >= 110  # the title never gives way: counts and languages only with room
+    cols = ("span", "title", "events", "arts", "lang", "id") if wide else ("span", "title", "id")
+    for col in cols:
         if col == "title":
             table.add_column(col, ratio=1, min_width=24)
         else:
             table.add_column(col, no_wrap=True)
     for r in rows:
-        table.add_row(
-            _span(r),
-            escape(r["title"] or ""),
-            str(r["events"]),
-            str(r["articles"]),
-            ",".join(r["languages"]),
-            r["id"],
-        )
+        cells = [_span(r), escape(r["title"] or "")]
+        if wide:
+            cells += [str(r["events"]), str(r["articles"]), ",".join(r["languages"])]
+        table.add_row(*cells, r["id"])
     out.print(table)
 
 
