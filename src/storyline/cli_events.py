@@ -7,6 +7,7 @@ returned.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -25,6 +26,27 @@ def _span(row: dict[str, Any]) -> str:
     if not first:
         return "undated"
     return first if not last or last == first else f"{first} – {last}"
+
+
+def _listing(
+    rows: list[dict[str, Any]],
+    first: str,
+    extra: tuple[str, ...],
+    extra_cells: Callable[[dict[str, Any]], list[str]],
+) -> Table:
+    """A list of events or storylines: span, title, id, and ``extra`` columns when the terminal
+    has room for them (the title never gives way)."""
+    wide = out.width >= 110
+    table = Table(box=None, expand=True)
+    for col in (first, "title", *(extra if wide else ()), "id"):
+        if col == "title":
+            table.add_column(col, ratio=1, min_width=24)
+        else:
+            table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=24)
+    for r in rows:
+        extra_row = extra_cells(r) if wide else []
+        table.add_row(_span(r), escape(r["title"] or ""), *extra_row, r["id"])
+    return table
 
 
 def _link_progress(label: str, quiet: bool) -> Progress:
@@ -96,24 +118,18 @@ def list_events(
     if as_json:
         _print_json(rows)
         return
-    table = Table(box=None, expand=True)
-    wide = out.width >= 110  # the title never gives way: "where" only when there is room
-    cols = ("when", "title", "arts", "lang", "where", "id") if wide else ("when", "title", "id")
-    for col in cols:
-        if col == "title":
-            table.add_column(col, ratio=1, min_width=24)
-        else:
-            table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=24)
-    for r in rows:
-        cells = [_span(r), escape(r["title"] or "")]
-        if wide:
-            cells += [
+    out.print(
+        _listing(
+            rows,
+            "when",
+            ("arts", "lang", "where"),
+            lambda r: [
                 str(r["articles"]),
                 ",".join(r["languages"]),
                 escape(", ".join(r["places"][:2])),
-            ]
-        table.add_row(*cells, r["id"])
-    out.print(table)
+            ],
+        )
+    )
 
 
 @app.command()
@@ -160,20 +176,14 @@ def stories(
     if as_json:
         _print_json(rows)
         return
-    table = Table(box=None, expand=True)
-    wide = out.width >= 110  # the title never gives way: counts and languages only with room
-    cols = ("span", "title", "events", "arts", "lang", "id") if wide else ("span", "title", "id")
-    for col in cols:
-        if col == "title":
-            table.add_column(col, ratio=1, min_width=24)
-        else:
-            table.add_column(col, no_wrap=True)
-    for r in rows:
-        cells = [_span(r), escape(r["title"] or "")]
-        if wide:
-            cells += [str(r["events"]), str(r["articles"]), ",".join(r["languages"])]
-        table.add_row(*cells, r["id"])
-    out.print(table)
+    out.print(
+        _listing(
+            rows,
+            "span",
+            ("events", "arts", "lang"),
+            lambda r: [str(r["events"]), str(r["articles"]), ",".join(r["languages"])],
+        )
+    )
 
 
 @app.command()
