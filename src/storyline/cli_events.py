@@ -28,6 +28,16 @@ def _span(row: dict[str, Any]) -> str:
     return first if not last or last == first else f"{first} – {last}"
 
 
+def _heading(data: dict[str, Any]) -> None:
+    """The first line of an event or storyline page: title and ID."""
+    out.print(f"[bold]{escape(data['title'] or '')}[/bold]  [dim]{data['id']}[/dim]")
+
+
+def _who(data: dict[str, Any]) -> str:
+    """Its main people and organisations, each name once."""
+    return escape(", ".join(dict.fromkeys(e["name"] for e in data["entities"][:8])))
+
+
 def _listing(
     rows: list[dict[str, Any]],
     first: str,
@@ -144,14 +154,13 @@ def event(
     if as_json:
         _print_json(data)
         return
-    out.print(f"[bold]{escape(data['title'] or '')}[/bold]  [dim]{data['id']}[/dim]")
+    _heading(data)
     if data.get("requested"):
         out.print(f"[dim](merged from {data['requested']})[/dim]")
     places = ", ".join(p["name"] for p in data["places"][:4])
-    who = ", ".join(dict.fromkeys(e["name"] for e in data["entities"][:8]))
     out.print(f"[dim]when[/dim]   {_span(data)}   [dim]type[/dim] {data.get('type') or '?'}")
     out.print(f"[dim]where[/dim]  {escape(places)}")
-    out.print(f"[dim]who[/dim]    {escape(who)}")
+    out.print(f"[dim]who[/dim]    {_who(data)}")
     out.print(f"[dim]story[/dim]  {data.get('storyline_id') or '-'}")
     for p in data["key_points"]:
         out.print(f"  • {escape(p)}")
@@ -198,10 +207,9 @@ def story(
     if as_json:
         _print_json(data)
         return
-    out.print(f"[bold]{escape(data['title'] or '')}[/bold]  [dim]{data['id']}[/dim]")
-    who = ", ".join(dict.fromkeys(e["name"] for e in data["entities"][:8]))
+    _heading(data)
     out.print(f"{_span(data)}  ·  {data['events']} events  ·  {data['articles']} articles")
-    out.print(f"[dim]who[/dim]    {escape(who)}")
+    out.print(f"[dim]who[/dim]    {_who(data)}")
     out.print(f"[dim]where[/dim]  {escape(', '.join(data['places'][:6]))}")
     for e in data["timeline"]:
         when = e["first_day"] or "undated"

@@ -34,8 +34,6 @@ import hashlib
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
 import numpy as np
 
@@ -77,9 +75,6 @@ class LinkConfig:
     #: index (their events stay; a late report of them starts a new event). ``None``: keep all.
     horizon_days: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
 
 @dataclass
 class EventState:
@@ -97,14 +92,6 @@ class EventState:
         self.first_day = day if self.first_day is None else min(self.first_day, day)
         self.last_day = day if self.last_day is None else max(self.last_day, day)
 
-    @property
-    def span(self) -> tuple[str | None, str | None]:
-        f, last = self.first_day, self.last_day
-        return (
-            date.fromordinal(f).isoformat() if f is not None else None,
-            date.fromordinal(last).isoformat() if last is not None else None,
-        )
-
 
 @dataclass
 class Change:
@@ -114,14 +101,6 @@ class Change:
     article_id: str
     event_id: str
     merged: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "article_id": self.article_id,
-            "event_id": self.event_id,
-            "merged": list(self.merged),
-        }
 
 
 #: Decides pairs: ``(same_event probabilities, near-duplicate flags)``.

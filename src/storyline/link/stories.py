@@ -29,12 +29,12 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from storyline.compare.features import Bundle
 from storyline.link.events import article_day
+from storyline.link.summary import place_key
 
 
 @dataclass(frozen=True)
@@ -97,15 +97,15 @@ LOCAL_KINDS = frozenset({"city", "region", "other"})
 
 
 def place_keys(b: Bundle) -> set[str]:
-    """Language-neutral keys of the local places an article names, its event place included:
-    coordinates rounded to 0.1 degree (~10 km), so Prag and Prague, or Pirna and the station
-    beside it, are one key."""
-    out = set()
+    """Language-neutral keys of the local places an article names, its event place included
+    (:func:`~storyline.link.summary.place_key`: coordinates rounded to 0.1 degree, ~10 km, so
+    Prag and Prague, or Pirna and the station beside it, are one key)."""
     where = [b.event_where] if b.event_where else []
-    for p in [*b.places, *where]:
-        if p[2] is not None and p[3] is not None and p[4] in LOCAL_KINDS:
-            out.add(f"{round(float(p[2]), 1)},{round(float(p[3]), 1)}")
-    return out
+    return {
+        place_key(p[2], p[3])
+        for p in [*b.places, *where]
+        if p[2] is not None and p[3] is not None and p[4] in LOCAL_KINDS
+    }
 
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:
@@ -142,14 +142,6 @@ class StoryChange:
     storyline_id: str
     others: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "storyline_id": self.storyline_id,
-            "others": list(self.others),
-            "events": list(self.events),
-        }
 
 
 def storyline_id_for(event_id: str) -> str:

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline.errors import LinkConflict, NotFound, StoreError
 from storyline.store.base import LinkSnapshot, LinkUpdate
@@ -81,15 +81,14 @@ class SQLiteEventsMixin:
 
     path: str
 
-    def _read(self, doing: str) -> AbstractContextManager[sqlite3.Connection]:  # pragma: no cover
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by SQLiteStore
 
-    def _write(self, doing: str) -> AbstractContextManager[sqlite3.Connection]:  # pragma: no cover
-        raise NotImplementedError
+        def _read(self, doing: str) -> AbstractContextManager[sqlite3.Connection]: ...
 
-    @staticmethod
-    def _page(limit: int, offset: int) -> tuple[int, int]:  # pragma: no cover
-        raise NotImplementedError
+        def _write(self, doing: str) -> AbstractContextManager[sqlite3.Connection]: ...
+
+        @staticmethod
+        def _page(limit: int, offset: int) -> tuple[int, int]: ...
 
     # -- linker state --------------------------------------------------------------------------
 
