@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= storyline.db
 
-.PHONY: install demo test lint bench clean-db
+.PHONY: install demo test lint bench clean-db browser serve
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "storyline needs Python >= 3.11"'
@@ -31,8 +31,20 @@ lint: install
 	$(BIN)/ruff check src tests training benchmarks
 	$(BIN)/ruff format --check src tests training benchmarks
 
-test: install lint
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# Needs root (CI runs as root); without it the browser tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; }; } || \
+	  echo "chromium could not be installed: the browser tests will be skipped"
+
+test: install lint browser
 	$(BIN)/pytest
+
+serve: install
+	$(BIN)/storyline serve --db $(DB)
 
 bench: install
 	# peers measured only by the benchmarks, never dependencies of storyline: HeidelTime is GPL

@@ -25,3 +25,15 @@ def seeds(shared: Path) -> dict[str, Path]:
     if not folder.is_dir():
         pytest.skip("../shared/seeds is not present")
     return {p.name[:3]: p for p in sorted(folder.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example corpus ingested, analysed and linked once per run (read it, don't write it:
+    tests that write copy it first)."""
+    from storyline import api
+
+    db = tmp_path_factory.mktemp("corpus") / "corpus.db"
+    report = api.ingest([EXAMPLES / "corpus"], db=db)
+    assert report.linking and report.linking["linked"] == report.stored
+    return db

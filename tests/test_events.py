@@ -58,14 +58,6 @@ def _partition(event_of: dict[str, str]) -> set[frozenset[str]]:
 
 
 @pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("events") / "corpus.db"
-    report = api.ingest([CORPUS], db=db)
-    assert report.linking and report.linking["linked"] == report.stored
-    return db
-
-
-@pytest.fixture(scope="module")
 def corpus_bundles(corpus_db: Path) -> list[Bundle]:
     with open_store(corpus_db) as store:
         return [cached_bundle(store, a, write=False) for a in store.iter_articles()]

@@ -254,6 +254,8 @@ def test_documents_and_stats(store: Store) -> None:
         "documents": 2,
         "failed": 1,
         "languages": {"de": 1, "en": 1, "und": 1},
+        "events": 0,
+        "storylines": 0,
     }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from storyline.clean import clean, clean_document
-from storyline.errors import InputError, StorylineError
+from storyline.errors import InputError, NotFound, StoreError, StorylineError
 from storyline.model import Article, ReadFailure
 from storyline.pipeline import IngestReport, analyse_pending, ingest_documents
 from storyline.store import Store, open_store
@@ -233,11 +233,61 @@ def articles(
 
 
 def search(
-    query: str, *, db: DbRef = None, limit: int = 20, offset: int = 0
+    query: str,
+    *,
+    db: DbRef = None,
+    limit: int = 20,
+    offset: int = 0,
+    entity: str | None = None,
+    place: str | None = None,
+    language: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Full-text search over titles and texts; plain words are AND-ed, quotes make phrases."""
+    """Full-text search over titles and texts; plain words are AND-ed, quotes make phrases.
+
+    Filters narrow it (and work without words, newest first): ``entity`` (a name or registry
+    id, aliases included), ``place`` (a resolved place name or ISO country code), ``language``,
+    ``since``/``until`` (publication days, inclusive).
+    """
+    from storyline.store.base import SearchFilters
+
     with _store(db, readonly=True) as store:
-        return store.search(query, limit=limit, offset=offset)
+        filters = SearchFilters(
+            language=language or None,
+            since=_day("since", since),
+            until=_day("until", until),
+            entity_ids=_entity_ids(store, entity) if entity else None,
+            place=place or None,
+        )
+        return store.search(query, limit=limit, offset=offset, filters=filters)
+
+
+def _day(name: str, value: str | None) -> str | None:
+    """A ``YYYY-MM-DD`` argument, checked: a bad one is an :class:`InputError` naming it."""
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(f"{name} {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _entity_ids(store: Store, name: str) -> tuple[str, ...]:
+    """Registry ids an entity filter stands for: none when nobody has that name (the filter
+    then matches nothing), all candidates when several entities share it."""
+    from storyline.analyse.registry import entity_key
+
+    if not entity_key(name):
+        raise InputError(f"entity {name!r} contains no name")
+    try:
+        return (store.entity(name)["id"],)
+    except NotFound:
+        return ()
+    except StoreError:  # several entities share the name: search them all
+        return tuple(e["id"] for e in store.entities(query=name, limit=20))
 
 
 def stats(*, db: DbRef = None) -> dict[str, Any]:

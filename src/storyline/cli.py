@@ -283,14 +283,24 @@ def _render_article(a: Article) -> None:
 @app.command()
 @friendly
 def search(
-    query: Annotated[str, typer.Argument(help='Words (AND-ed); "quoted phrases".')],
+    query: Annotated[str, typer.Argument(help='Words (AND-ed); "quoted phrases".')] = "",
     db: DbOpt = None,
     limit: Annotated[int, typer.Option(help="How many.")] = 20,
     offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
+    entity: Annotated[str | None, typer.Option(help="Only articles naming this entity.")] = None,
+    place: Annotated[
+        str | None, typer.Option(help="Only articles with this place (name or country code).")
+    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this language.")] = None,
+    since: Annotated[str | None, typer.Option("--from", help="Published on/after.")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Published on/before.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Full-text search over stored titles and texts."""
-    rows = api.search(query, db=db, limit=limit, offset=offset)
+    """Full-text search over stored titles and texts (filters work without words too)."""
+    rows = api.search(
+        query, db=db, limit=limit, offset=offset, entity=entity, place=place, language=lang,
+        since=since, until=until,
+    )  # fmt: skip
     if as_json:
         _print_json(rows)
         return
@@ -540,7 +550,8 @@ def _render_comparison(c: Any) -> None:
 
 
 # the event commands live in their own module; importing it registers them on ``app``
-import storyline.cli_events  # noqa: E402, F401
+import storyline.cli_events  # noqa: E402
+import storyline.cli_serve  # noqa: E402, F401
 
 
 def main() -> None:

@@ -55,6 +55,29 @@ SUMMARY_KEYS = (
 )
 
 
+@dataclass(frozen=True)
+class SearchFilters:
+    """Filters of :meth:`Store.search`, AND-ed; ``None`` leaves a dimension open.
+
+    ``entity_ids`` keeps articles mentioning any of those registry entries (the caller resolves
+    a name to its ids, aliases included). ``place`` matches a resolved place's name or its
+    ISO country code. ``since``/``until`` are inclusive ``YYYY-MM-DD`` publication days;
+    articles without a known date are left out when either is given.
+    """
+
+    language: str | None = None
+    since: str | None = None
+    until: str | None = None
+    entity_ids: tuple[str, ...] | None = None
+    place: str | None = None
+
+    def any(self) -> bool:
+        return any(
+            v is not None
+            for v in (self.language, self.since, self.until, self.entity_ids, self.place)
+        )
+
+
 @dataclass
 class AddOutcome:
     """What :meth:`Store.add` did with one article.
@@ -196,13 +219,21 @@ class Store(ABC):
         """Number of stored articles (distinct texts; copies are not counted)."""
 
     @abstractmethod
-    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[dict[str, Any]]:
         """Full-text search over titles and texts, best match first.
 
         Each result is a summary plus ``snippet`` (matched words in ``[..]``) and ``score``
         (higher is better; only comparable within one query). The query follows
         :func:`parse_query`; it can never raise a syntax error from the engine. A query without
-        any searchable word raises :class:`~storyline.errors.StoreError`.
+        any searchable word raises :class:`~storyline.errors.StoreError`, unless ``filters``
+        narrow the search: then an empty query lists the matching articles, newest first.
         """
 
     @abstractmethod
@@ -342,6 +373,13 @@ class Store(ABC):
     @abstractmethod
     def event_of(self, article_id: str) -> str | None:
         """The event an article is in, if linked."""
+
+    @abstractmethod
+    def pair_scores(self, article_ids: list[str]) -> list[dict[str, Any]]:
+        """Stored same-event scores among ``article_ids``: ``{a, b, score, near}`` per pair.
+
+        The evidence the linker decided with, shown on event pages without re-scoring.
+        """
 
     @abstractmethod
     def storylines(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:

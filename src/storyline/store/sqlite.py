@@ -50,6 +50,7 @@ from storyline.model import Article
 from storyline.store.base import (
     SUMMARY_KEYS,
     AddOutcome,
+    SearchFilters,
     Store,
     fts5_query,
     make_snippet,
@@ -617,23 +618,78 @@ class SQLiteStore(SQLiteEventsMixin, Store):
         with self._read("count articles") as conn:
             return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
-    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[dict[str, Any]]:
         limit, offset = self._page(limit, offset)
-        parsed = require_terms(query)
-        with self._read(f"search for {query!r}") as conn:
-            rows = conn.execute(
+        filters = filters or SearchFilters()
+        parsed = require_terms(query) if query.strip() or not filters.any() else None
+        where, params = self._filter_sql(filters)
+        if parsed is None:  # filters only: newest first
+            sql = (
+                f"SELECT {_SUMMARY_SQL}, a.text, 0 AS rank FROM articles a"
+                + (" WHERE " + " AND ".join(where) if where else "")
+                + " ORDER BY a.published IS NULL, a.published DESC, a.seq DESC LIMIT ? OFFSET ?"
+            )
+            args: list[Any] = [*params, limit, offset]
+        else:
+            sql = (
                 f"SELECT {_SUMMARY_SQL}, a.text, {_BM25} AS rank "
                 "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-                "WHERE articles_fts MATCH ? ORDER BY rank, a.seq LIMIT ? OFFSET ?",
-                (fts5_query(parsed), limit, offset),
-            ).fetchall()
+                "WHERE articles_fts MATCH ?"
+                + "".join(f" AND {w}" for w in where)
+                + " ORDER BY rank, a.seq LIMIT ? OFFSET ?"
+            )
+            args = [fts5_query(parsed), *params, limit, offset]
+        with self._read(f"search for {query!r}") as conn:
+            rows = conn.execute(sql, args).fetchall()
         results = []
         for row in rows:
             summary = self._summary(row)
-            summary["snippet"] = make_snippet(row[-2], parsed)
-            summary["score"] = round(-float(row[-1]), 6)
+            if parsed is not None:
+                summary["snippet"] = make_snippet(row[-2], parsed)
+                summary["score"] = round(-float(row[-1]), 6)
+            else:
+                text = " ".join(str(row[-2]).split())
+                summary["snippet"] = text[:200] + ("…" if len(text) > 200 else "")
+                summary["score"] = None
             results.append(summary)
         return results
+
+    @staticmethod
+    def _filter_sql(filters: SearchFilters) -> tuple[list[str], list[Any]]:
+        """SQL conditions on ``articles a`` for :class:`SearchFilters` (all indexed lookups)."""
+        where: list[str] = []
+        params: list[Any] = []
+        if filters.language:
+            where.append("a.language = ?")
+            params.append(filters.language)
+        if filters.since:
+            where.append("a.published >= ?")
+            params.append(filters.since)
+        if filters.until:
+            # a day's articles are included whatever the precision of the stored date
+            where.append("a.published < ?")
+            params.append(filters.until + "~")
+        if filters.entity_ids is not None:
+            marks = ", ".join("?" * len(filters.entity_ids)) or "NULL"
+            where.append(
+                "EXISTS (SELECT 1 FROM entity_mentions m WHERE m.article_id = a.id "
+                f"AND m.entity_id IN ({marks}))"
+            )
+            params.extend(filters.entity_ids)
+        if filters.place:
+            where.append(
+                "EXISTS (SELECT 1 FROM article_places p WHERE p.article_id = a.id "
+                "AND (p.name = ? COLLATE NOCASE OR p.country = ?))"
+            )
+            params.extend([filters.place.strip(), filters.place.strip().upper()])
+        return where, params
 
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         if batch < 1:
@@ -690,6 +746,8 @@ class SQLiteStore(SQLiteEventsMixin, Store):
                 "SELECT coalesce(language, 'und') AS lang, count(*) AS n FROM articles "
                 "GROUP BY lang ORDER BY n DESC, lang"
             ).fetchall()
+            (events,) = conn.execute("SELECT count(*) FROM events").fetchone()
+            (storylines,) = conn.execute("SELECT count(*) FROM storylines").fetchone()
         return {
             "articles": articles,
             "copies": sources - articles,
@@ -697,6 +755,8 @@ class SQLiteStore(SQLiteEventsMixin, Store):
             "documents": documents,
             "failed": failed,
             "languages": dict(languages),
+            "events": events,
+            "storylines": storylines,
         }
 
     # -- analysis and the entity registry -----------------------------------------------------
@@ -892,7 +952,7 @@ class SQLiteStore(SQLiteEventsMixin, Store):
         key = entity_key(ref)
         # most exact first: an id, the canonical name, any alias, a person's surname alone
         lookups: list[tuple[str, tuple[str, ...]]] = [
-            ("SELECT id FROM entities WHERE id = ?", (ref.upper(),))
+            ("SELECT id FROM entities WHERE id = ?", ("E" + ref[1:].lower(),))
         ]
         if key:
             lookups += [

@@ -39,6 +39,7 @@ def _event_row(row: tuple[Any, ...], *, full: bool) -> dict[str, Any]:
         "entities": [e["name"] for e in summary.get("entities", [])[:5]],
         "languages": summary.get("languages", []),
         "outlets": summary.get("outlets", []),
+        "where": _main_place(summary.get("places", [])),
     }
     if full:
         out.update(
@@ -51,6 +52,14 @@ def _event_row(row: tuple[Any, ...], *, full: bool) -> dict[str, Any]:
             }
         )
     return out
+
+
+def _main_place(places: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The most reported place with coordinates (places are stored most reported first)."""
+    for place in places:
+        if place.get("lat") is not None and place.get("lon") is not None:
+            return {k: place.get(k) for k in ("name", "country", "lat", "lon")}
+    return None
 
 
 def _story_row(row: tuple[Any, ...], *, full: bool) -> dict[str, Any]:
@@ -323,6 +332,19 @@ class SQLiteEventsMixin:
                 "SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)
             ).fetchone()
         return row[0] if row else None
+
+    def pair_scores(self, article_ids: list[str]) -> list[dict[str, Any]]:
+        ids = sorted(set(article_ids))
+        if len(ids) < 2:
+            return []
+        marks = ", ".join("?" * len(ids))
+        with self._read("read pair scores") as conn:
+            rows = conn.execute(
+                f"SELECT a, b, score, near FROM link_pairs WHERE a IN ({marks}) "
+                f"AND b IN ({marks}) ORDER BY a, b",
+                [*ids, *ids],
+            ).fetchall()
+        return [{"a": a, "b": b, "score": round(s, 4), "near": bool(n)} for a, b, s, n in rows]
 
     def storylines(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
         limit, offset = self._page(limit, offset)
