@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= storyline.db
 
-.PHONY: install demo test lint bench clean-db browser serve
+.PHONY: install demo test lint bench clean-db browser postgres serve
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "storyline needs Python >= 3.11"'
@@ -40,7 +40,17 @@ browser:
 	      DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; }; } || \
 	  echo "chromium could not be installed: the browser tests will be skipped"
 
-test: install lint browser
+# PostgreSQL for the PostgreSQL store tests (tests/conftest.py starts a throwaway server with
+# initdb/pg_ctl). Installing needs root (CI runs as root); without it those tests skip and say why.
+postgres:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && \
+	    { DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1 || \
+	      { apt-get update -q >/dev/null 2>&1 && \
+	        DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1; }; }; } || \
+	  echo "PostgreSQL is not installed: the PostgreSQL tests will be skipped"
+
+test: install lint browser postgres
 	$(BIN)/pytest
 
 serve: install

@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import glob
+import itertools
+import os
+import pwd
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,3 +48,182 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = api.ingest([EXAMPLES / "corpus"], db=db)
     assert report.linking and report.linking["linked"] == report.stored
     return db
+
+
+# -- PostgreSQL: a throwaway cluster for the storage tests --------------------------------------
+
+#: password of the throwaway cluster's superuser (connections over TCP need it, so the tests
+#: see real password authentication, and can check that messages never show it)
+PG_PASSWORD = "s3cret-storyline-test"
+
+
+def _pg_tools() -> tuple[str, str]:
+    """``initdb`` and ``pg_ctl``: from ``$PATH``, else the newest ``/usr/lib/postgresql/*/bin``
+    (Debian keeps them off ``$PATH``)."""
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    if initdb and pg_ctl:
+        return initdb, pg_ctl
+    found = [Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/initdb")]
+    found = [d for d in found if (d / "pg_ctl").exists()]
+    if not found:
+        raise RuntimeError("initdb/pg_ctl not found (install the postgresql package)")
+    newest = max(found, key=lambda d: [int(x) for x in re.findall(r"\d+", d.parent.name)] or [0])
+    return str(newest / "initdb"), str(newest / "pg_ctl")
+
+
+def _pg_user() -> str | None:
+    """Who runs the server: ``None`` (ourselves) unless we are root, which PostgreSQL refuses."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        raise RuntimeError("running as root and there is no 'postgres' user to run it") from None
+    return "postgres"
+
+
+def _as_user(cmd: list[str], user: str | None) -> list[str]:
+    if user is None:
+        return cmd
+    if shutil.which("runuser"):
+        return ["runuser", "-u", user, "--", *cmd]
+    return ["su", user, "-s", "/bin/sh", "-c", shlex.join(cmd)]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _run(what: str, cmd: list[str], cwd: Path) -> None:
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode != 0:
+        output = " ".join((done.stderr or done.stdout).split())[-300:]
+        raise RuntimeError(f"{what} failed: {output}")
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """URL of a database in a PostgreSQL cluster started for this test run, stopped at the end.
+
+    ``$STORYLINE_TEST_POSTGRES`` (a URL of a role that may create databases) uses an existing
+    server instead. Skips, saying why, when PostgreSQL or psycopg is not available.
+    """
+    try:
+        import psycopg
+    except ImportError:
+        pytest.skip("PostgreSQL cannot start here: psycopg is not installed")
+    given = os.environ.get("STORYLINE_TEST_POSTGRES")
+    if given:
+        yield given
+        return
+    base: Path | None = None
+    started: list[str] | None = None
+    try:
+        initdb, pg_ctl = _pg_tools()
+        user = _pg_user()
+        # /tmp when the server runs as another user: $TMPDIR may be private to us, and the
+        # socket path must stay short
+        base = Path(tempfile.mkdtemp(prefix="storyline-pg-", dir="/tmp" if user else None))
+        (base / "pw").write_text(PG_PASSWORD + "\n")
+        if user is not None:
+            entry = pwd.getpwnam(user)
+            for path in (base, base / "pw"):
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+        data = base / "data"
+        _run(
+            "initdb",
+            _as_user(
+                [initdb, "-D", str(data), "-U", "postgres", "-E", "UTF8",
+                 "--no-locale", "--auth-local=trust", "--auth-host=scram-sha-256",
+                 "--pwfile", str(base / "pw"), "--no-sync"],
+                user,
+            ),
+            base,
+        )  # fmt: skip
+        for _attempt in range(3):  # another process may take the free port first
+            port = _free_port()
+            options = (
+                f"-k {base} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB "
+                "-c max_connections=60"
+            )
+            start = [pg_ctl, "-D", str(data), "-l", str(base / "log"), "-w",
+                     "-t", "60", "-o", options, "start"]  # fmt: skip
+            try:
+                _run("pg_ctl start", _as_user(start, user), base)
+            except RuntimeError:
+                log = base / "log"
+                if log.exists() and "could not bind" in log.read_text(errors="replace"):
+                    continue
+                raise
+            started = _as_user([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], user)
+            break
+        else:
+            raise RuntimeError("no free port")
+        admin = f"postgresql://postgres:{PG_PASSWORD}@127.0.0.1:{port}/postgres"
+        with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+            conn.execute("CREATE DATABASE storyline")
+    except (OSError, RuntimeError, subprocess.SubprocessError, psycopg.Error) as exc:
+        if started:
+            subprocess.run(started, cwd=base, capture_output=True, check=False)
+        if base is not None:
+            shutil.rmtree(base, ignore_errors=True)
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        pytest.skip(f"PostgreSQL cannot start here: {reason}")
+    try:
+        yield f"postgresql://postgres:{PG_PASSWORD}@127.0.0.1:{port}/storyline"
+    finally:
+        subprocess.run(started, cwd=base, capture_output=True, check=False, timeout=120)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+_pg_databases = itertools.count(1)
+
+
+@pytest.fixture
+def pg_database(pg_url: str) -> Iterator[str]:
+    """URL of a new, empty database (``test_N``) in :func:`pg_url`'s server, dropped after."""
+    import psycopg
+
+    name = f"storyline_test_{os.getpid()}_{next(_pg_databases)}"
+    with psycopg.connect(pg_url, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield _with_db(pg_url, name)
+    finally:
+        with psycopg.connect(pg_url, autocommit=True, connect_timeout=10) as conn:
+            try:  # FORCE (PostgreSQL 13+) also ends sessions a failed test left open
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            except psycopg.errors.SyntaxError:
+                conn.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+def _with_db(url: str, name: str) -> str:
+    """``url`` pointing at database ``name`` (same server, user and options)."""
+    head, sep, query = url.partition("?")
+    scheme, rest = head.split("://", 1)
+    netloc = rest.split("/", 1)[0]
+    return f"{scheme}://{netloc}/{name}{sep}{query}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The storage backend a contract test runs on (every store test runs on both)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """Where a test's store lives: an SQLite file, or a fresh PostgreSQL database (skipped
+    when PostgreSQL cannot run here)."""
+    if backend == "postgres":
+        return str(request.getfixturevalue("pg_database"))
+    return str(tmp_path / "store.db")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # slow: starts Dask worker processes or ingests a few hundred files; still run in CI
+    # (deselect locally with -m "not slow")
+    config.addinivalue_line("markers", "slow: starts worker processes or ingests hundreds of files")

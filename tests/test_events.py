@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from storyline.link.events import EventLinker, LinkConfig, event_id_for
 from storyline.link.index import ExactIndex, UsearchIndex
 from storyline.link.stories import EventProfile, chain
 from storyline.store import open_store
+from storyline.store.base import LinkUpdate
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "corpus"
@@ -322,3 +324,24 @@ def test_a_stale_linking_result_is_refused(tmp_path: Path) -> None:
         with pytest.raises(LinkConflict, match="another process linked"):
             store.save_links(update)
         assert len(store.link_snapshot().members) == 2  # nothing was lost
+
+
+def test_history_lists_changes_that_name_an_event_among_others(
+    tmp_path: Path, corpus_db: Path
+) -> None:
+    """A split-off event's page shows the split (found through link_change_refs, not a scan)."""
+    db = tmp_path / "history.db"
+    shutil.copy(corpus_db, db)
+    with open_store(db) as store:
+        first, second = (e["id"] for e in store.events(limit=2))
+        version = store.link_snapshot().version
+        change = ("event_split", first, [second], None)
+        store.save_links(LinkUpdate([], [], [], [], [], [], [], [change], {}, based_on=version))
+        kinds = [(c["kind"], c["target"]) for c in store.event(second)["changes"]]
+        assert ("event_split", first) in kinds
+        assert ("event_split", first) in [
+            (c["kind"], c["target"]) for c in store.event(first)["changes"]
+        ]
+        store.clear_links()
+        with store._read("check") as conn:  # type: ignore[attr-defined]
+            assert conn.execute("SELECT count(*) FROM link_change_refs").fetchone()[0] == 0

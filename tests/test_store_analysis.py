@@ -1,8 +1,11 @@
-"""Stored analyses and the entity registry: replace semantics, stable ids, folding, timeline."""
+"""Stored analyses and the entity registry: replace semantics, stable ids, folding, timeline.
+
+Every test runs on each backend (SQLite, and PostgreSQL where a throwaway cluster can start).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
@@ -10,7 +13,7 @@ from storyline.analyse.registry import entity_id, entity_key
 from storyline.analyse.types import Analysis, Entity, EventFrame, Place, PublishedGuess
 from storyline.errors import NotFound, StoreError
 from storyline.model import Article, article_id
-from storyline.store import SQLiteStore
+from storyline.store import Store, open_store
 
 
 def _article(text: str, published: str | None = None, language: str = "de") -> Article:
@@ -29,13 +32,14 @@ def _ents(text: str, *spans: tuple[str, str, str]) -> list[Entity]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    s = SQLiteStore(tmp_path / "a.db")
+def store(store_url: str) -> Iterator[Store]:
+    """A fresh store on each backend (SQLite, and PostgreSQL where it can run)."""
+    s = open_store(store_url)
     yield s
     s.close()
 
 
-def _put(store: SQLiteStore, article: Article, entities: list[Entity], **kw: object) -> Analysis:
+def _put(store: Store, article: Article, entities: list[Entity], **kw: object) -> Analysis:
     store.add(article)
     analysis = Analysis(
         article_id=article.id, language=article.language, published=article.published,
@@ -45,7 +49,7 @@ def _put(store: SQLiteStore, article: Article, entities: list[Entity], **kw: obj
     return analysis
 
 
-def test_analysis_round_trip_and_versions(store: SQLiteStore) -> None:
+def test_analysis_round_trip_and_versions(store: Store) -> None:
     text = "Putin in Minsk\n\nWladimir Putin traf Alexander Lukaschenko. Putins Reise."
     art = _article(text, "2022-12-19")
     ents = _ents(
@@ -63,7 +67,7 @@ def test_analysis_round_trip_and_versions(store: SQLiteStore) -> None:
     assert store.pending_analysis("2") == [art.id]
 
 
-def test_registry_counts_aliases_and_is_replaced_on_reanalysis(store: SQLiteStore) -> None:
+def test_registry_counts_aliases_and_is_replaced_on_reanalysis(store: Store) -> None:
     text = "Putin in Minsk\n\nWladimir Putin traf Alexander Lukaschenko. Putins Reise."
     art = _article(text, "2022-12-19")
     ents = _ents(
@@ -86,7 +90,7 @@ def test_registry_counts_aliases_and_is_replaced_on_reanalysis(store: SQLiteStor
     assert putin["languages"] == ["de"]
 
 
-def test_registry_folds_spellings_across_languages(store: SQLiteStore) -> None:
+def test_registry_folds_spellings_across_languages(store: Store) -> None:
     de = "Lukaschenko spricht\n\nAlexander Lukaschenko sprach in Minsk."
     en = "Lukashenko speaks\n\nAlexander Lukashenko spoke in Minsk."
     _put(
@@ -107,7 +111,7 @@ def test_registry_folds_spellings_across_languages(store: SQLiteStore) -> None:
     assert store.entities(query="lukash")[0]["id"] == rows[0]["id"]
 
 
-def test_a_surname_alone_joins_the_one_full_name(store: SQLiteStore) -> None:
+def test_a_surname_alone_joins_the_one_full_name(store: Store) -> None:
     a = "Biden reist\n\nJoe Biden reist nach Genf."
     b = "Gipfel\n\nBiden sagte in Genf wenig."
     _put(store, _article(a, "2021-06-15"), _ents(a, ("Joe Biden", "PER", "Joe Biden")))
@@ -116,7 +120,7 @@ def test_a_surname_alone_joins_the_one_full_name(store: SQLiteStore) -> None:
     assert [(r["name"], r["articles"]) for r in rows] == [("Joe Biden", 2)]
 
 
-def test_inferred_publication_day_dates_the_mentions(store: SQLiteStore) -> None:
+def test_inferred_publication_day_dates_the_mentions(store: Store) -> None:
     text = "Ohne Datum\n\nJoe Biden sprach."
     guess = PublishedGuess("2021-06-16", 0.8, ["full date in the text"])
     _put(
@@ -128,7 +132,7 @@ def test_inferred_publication_day_dates_the_mentions(store: SQLiteStore) -> None
     assert store.entity("Joe Biden")["timeline"][0]["day"] == "2021-06-16"
 
 
-def test_entity_lookup_errors(store: SQLiteStore) -> None:
+def test_entity_lookup_errors(store: Store) -> None:
     with pytest.raises(NotFound, match="no entity named"):
         store.entity("Niemand")
     text = "Zwei Berg\n\nAnna Berg und Tom Berg."
@@ -142,6 +146,6 @@ def test_entity_lookup_errors(store: SQLiteStore) -> None:
         store.entities(query="!!!")
 
 
-def test_analysis_of_unknown_article_is_refused(store: SQLiteStore) -> None:
+def test_analysis_of_unknown_article_is_refused(store: Store) -> None:
     with pytest.raises(NotFound):
         store.put_analysis(Analysis(article_id="0" * 16, language="de", published=None), "1")

@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from storyline.clean import clean, clean_document
 from storyline.errors import InputError, NotFound, StoreError, StorylineError
-from storyline.model import Article, ReadFailure
+from storyline.model import Article, Document, ReadFailure
 from storyline.pipeline import IngestReport, analyse_pending, ingest_documents
 from storyline.store import Store, open_store
 
@@ -54,19 +54,28 @@ def ingest(
     analyse: bool = True,
     link: bool = True,
     on_link: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    cluster: str | None = None,
 ) -> IngestReport:
     """Read, clean, store and analyse every news file under ``paths`` (files, folders, ``-``).
 
     Idempotent: an unchanged file is skipped by its content hash, the same cleaned text is
     stored once. A bad file is reported in the result and does not stop the others. When
-    interrupted (KeyboardInterrupt) the report says so and everything stored so far stays; the
-    next run also analyses what an interrupted run stored but did not analyse yet.
+    interrupted (KeyboardInterrupt, or killed) everything stored so far stays, and the next run
+    continues: it first analyses what the interrupted run stored but did not analyse yet (before
+    anything new, so analyses reach the store in ingest order, as in an uninterrupted run).
     New articles are then linked into events and storylines (``link=False``: later, with
     :func:`link`); linking is stored in one transaction per run.
     ``published`` is the publication date of every input that declares none (it is also the
     document creation time that relative time expressions are resolved against).
+    ``workers`` cleans, analyses and embeds on a local Dask cluster of that many processes;
+    ``cluster`` (``tcp://host:8786``) on an existing one. Only this process writes, in input
+    order, so the store ends up as a local run leaves it (``docs/scale.md``).
     """
+    from contextlib import nullcontext
+
     from storyline.clean.dates import parse_date
+    from storyline.parallel import DaskRunner, analyse_pending_distributed, ingest_distributed
     from storyline.read import DEFAULT_MAX_BYTES, discover, read_paths
 
     declared: dict[str, Any] = {}
@@ -77,28 +86,51 @@ def ingest(
         declared["published"] = iso
     if language:
         declared["language"] = language
+
+    def read(source: str) -> Iterator[Document | ReadFailure]:
+        return read_paths(
+            [source], max_bytes=max_bytes or DEFAULT_MAX_BYTES, declared=declared, stdin=stdin
+        )
+
     report = IngestReport()
-    with _store(db) as store:
+    runner = DaskRunner.open(workers=workers, cluster=cluster)  # a bad address fails here
+    with runner or nullcontext(), _store(db) as store:
+
+        def analyse_rest() -> None:
+            if analyse and runner is not None:
+                analyse_pending_distributed(store, runner, report=report)
+            elif analyse:
+                analyse_pending(store, report=report)
+
         try:
-            for source in discover(paths):
-                if on_file:
-                    on_file(source)
-                items = read_paths(
-                    [source],
-                    max_bytes=max_bytes or DEFAULT_MAX_BYTES,
-                    declared=declared,
-                    stdin=stdin,
-                )
-                ingest_documents(
+            analyse_rest()  # what an interrupted run stored but did not analyse, in order
+            if runner is not None:
+                ingest_distributed(
                     store,
-                    items,
+                    runner,
+                    discover(paths),
+                    read,
                     language=language,
                     report=report,
+                    on_file=on_file,
                     on_item=on_item,
                     analyse=analyse,
                 )
-            if analyse:
-                analyse_pending(store, report=report)
+            else:
+                for source in discover(paths):
+                    if on_file:
+                        on_file(source)
+                    ingest_documents(
+                        store,
+                        read(source),
+                        language=language,
+                        report=report,
+                        on_item=on_item,
+                        analyse=analyse,
+                    )
+            analyse_rest()
+            if runner is not None:
+                runner.close()  # free the workers' memory before linking
             if analyse and link:
                 from storyline.link.runner import link_pending
 
@@ -421,7 +453,8 @@ def compare(
     if "stored" in kinds:
         if not isinstance(db, Store):
             target = resolve_url(db)
-            if target != ":memory:" and not Path(target).exists():
+            is_path = target != ":memory:" and "://" not in target  # not sqlite:// or postgresql://
+            if is_path and not Path(target).exists():
                 ref = refs[kinds.index("stored")]
                 raise InputError(f"no such file, and no store at {target} to look it up in", ref)
         with _store(db) as store:

@@ -39,7 +39,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DbOpt = Annotated[
     str | None,
-    typer.Option("--db", help="Store: a SQLite path (default ./storyline.db or $STORYLINE_DB)."),
+    typer.Option(
+        "--db",
+        help="Store: a SQLite path or a postgresql:// URL (default ./storyline.db or "
+        "$STORYLINE_DB).",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 PublishedOpt = Annotated[
@@ -90,8 +94,28 @@ def ingest(
     no_link: Annotated[
         bool, typer.Option("--no-link", help="Do not link into events (run `link` later).")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Clean, analyse and embed in N Dask worker processes on this machine.",
+        ),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="URL",
+            help="Clean, analyse and embed on an existing Dask cluster (tcp://host:8786).",
+        ),
+    ] = None,
 ) -> None:
-    """Read, clean, store, analyse and link news files. Re-running skips what is stored."""
+    """Read, clean, store, analyse and link news files. Re-running skips what is stored.
+
+    With --workers or --cluster the per-document work runs on Dask workers; this process still
+    stores everything, in input order, so the result is the same as without (docs/scale.md).
+    """
     from storyline.read import discover
 
     sources = list(discover(paths))
@@ -123,6 +147,8 @@ def ingest(
             stdin=sys.stdin.buffer if "-" in sources else None,
             analyse=not no_analyse,
             link=not no_link,
+            workers=workers,
+            cluster=cluster,
         )
         progress.update(task, completed=len(sources))
     if as_json:

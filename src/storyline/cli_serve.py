@@ -62,7 +62,7 @@ def serve(
     """Serve the web UI and the JSON API (every page also answers JSON)."""
     import uvicorn
 
-    from storyline.store import open_store, resolve_url
+    from storyline.store import open_store, redact_url, resolve_url
     from storyline.web.app import create_app
 
     token = token or os.environ.get("STORYLINE_TOKEN") or None
@@ -74,7 +74,7 @@ def serve(
     except StoreError:  # a read-only file is still servable; if not, this says why
         open_store(target, readonly=True).close()
     err.print(
-        f"storyline: serving {target} on http://{host}:{port} "
+        f"storyline: serving {redact_url(target)} on http://{host}:{port} "
         f"({'writes need the token' if token and not public_read_only else 'read-only'})"
     )
     if workers > 1:

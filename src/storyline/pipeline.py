@@ -2,7 +2,8 @@
 
 read -> clean -> (dedup signature) -> store -> analyse -> store the analysis. Later stages
 (embed, link) slot in here, and nowhere else, so the CLI, the Python API and the web layer all
-get them at once.
+get them at once. The Dask path (:mod:`storyline.parallel`) runs the same stages on workers and
+books every result through the ``note_*`` helpers below, so both paths report and store alike.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class IngestReport:
     #: ``storyline analyse`` retries them)
     analysed: int = 0
     analysis_failed: int = 0
+    #: ids of the articles whose analysis failed in this run: not retried again by it (the same
+    #: rules fail the same text twice), only by the next run
+    analysis_failed_ids: set[str] = field(default_factory=set)
     #: what linking did after the ingest (:class:`storyline.link.runner.LinkReport` as a dict)
     linking: dict[str, Any] | None = None
 
@@ -99,15 +103,14 @@ def analyse_pending(
         for article in store.iter_articles():
             _analyse_one(store, article, report, on_item)
         return report
-    failed: set[str] = set()  # retried by the next run, not again by this one
+    failed = report.analysis_failed_ids  # retried by the next run, not again by this one
     while True:
         pending = store.pending_analysis(ANALYSIS_VERSION, limit=200 + len(failed))
         batch = [i for i in pending if i not in failed]
         if not batch:
             return report
         for article_id in batch:
-            if not _analyse_one(store, store.get(article_id), report, on_item):
-                failed.add(article_id)
+            _analyse_one(store, store.get(article_id), report, on_item)
 
 
 def _analyse_one(
@@ -122,16 +125,39 @@ def _analyse_one(
     except StoreError:
         raise
     except Exception as exc:  # a rule bug on one odd text must not stop a corpus run
+        note_analysis(report, article, on_item, error=error_text(exc))
+        return False
+    note_analysis(report, article, on_item)
+    return True
+
+
+def error_text(exc: BaseException) -> str:
+    """``Type: message``, as failure messages show an unexpected exception (also on workers)."""
+    return f"{type(exc).__name__}: {exc}"
+
+
+def note_analysis(
+    report: IngestReport,
+    article: Article,
+    on_item: Callable[[str, str], None] | None,
+    *,
+    error: str | None = None,
+) -> None:
+    """Count one analysis (or its failure, ``error`` from :func:`error_text`) in the report.
+
+    Shared with :mod:`storyline.parallel` so a Dask run reports exactly what a local run does.
+    """
+    if error is not None:
         report.analysis_failed += 1
-        message = f"analysis failed ({type(exc).__name__}: {exc}); the article is stored"
+        report.analysis_failed_ids.add(article.id)
+        message = f"analysis failed ({error}); the article is stored"
         report.failures.append(ReadFailure(article.source_uri, message))
         if on_item:
             on_item(article.source_uri, "analysis_failed")
-        return False
+        return
     report.analysed += 1
     if on_item:
         on_item(article.source_uri, "analysed")
-    return True
 
 
 def ingest_documents(
@@ -152,40 +178,64 @@ def ingest_documents(
     report = report or IngestReport()
     for item in items:
         if isinstance(item, ReadFailure):
-            _fail(report, item.source_uri, item.message, on_item)
+            note_failure(report, item.source_uri, item.message, on_item)
             continue
         known = store.seen_document(item.source_uri, item.content_hash)
         if known is not None:
-            report.counts["exists"] += 1
-            report.article_ids.append(known)
-            if on_item:
-                on_item(item.source_uri, "exists")
+            note_stored(report, item.source_uri, "exists", known, on_item)
             continue
         try:
             article = process(item, language=language)
         except StorylineError as exc:
-            _fail(report, item.source_uri, _message(exc, item.source_uri), on_item)
-            store.record_document(item.source_uri, item.content_hash, None, "failed", str(exc))
+            note_clean_failure(store, report, item, str(exc), on_item)
             continue
         outcome = store_article(store, item, article)
-        report.counts[outcome.status] += 1
-        report.article_ids.append(outcome.article_id)
-        if on_item:
-            on_item(item.source_uri, outcome.status)
-        if analyse and outcome.status in ("new", "near_duplicate"):
+        note_stored(report, item.source_uri, outcome.status, outcome.article_id, on_item)
+        if analyse and needs_analysis(outcome):
             _analyse_one(store, article, report, None)
     return report
 
 
-def _message(exc: StorylineError, source: str) -> str:
-    text = str(exc)
-    prefix = f"{source}: "
-    return text[len(prefix) :] if text.startswith(prefix) else text
+def needs_analysis(outcome: AddOutcome) -> bool:
+    """Whether a stored document brought a text that has no analysis yet (copies share one)."""
+    return outcome.status in ("new", "near_duplicate")
 
 
-def _fail(
+def note_stored(
+    report: IngestReport,
+    source_uri: str,
+    status: str,
+    article_id: str,
+    on_item: Callable[[str, str], None] | None,
+) -> None:
+    """Count one stored (or already known: ``exists``) document in the report."""
+    report.counts[status] += 1
+    report.article_ids.append(article_id)
+    if on_item:
+        on_item(source_uri, status)
+
+
+def note_clean_failure(
+    store: Store,
+    report: IngestReport,
+    doc: Document,
+    error: str,
+    on_item: Callable[[str, str], None] | None,
+) -> None:
+    """A document the cleaner rejected: reported, and recorded as failed (retried next run).
+
+    ``error`` is the exception text, which names the source; the report's message does not.
+    """
+    prefix = f"{doc.source_uri}: "
+    message = error[len(prefix) :] if error.startswith(prefix) else error
+    note_failure(report, doc.source_uri, message, on_item)
+    store.record_document(doc.source_uri, doc.content_hash, None, "failed", error)
+
+
+def note_failure(
     report: IngestReport, source: str, message: str, on_item: Callable[[str, str], None] | None
 ) -> None:
+    """Count one input that could not be read or processed (``message`` without the source)."""
     report.counts["failed"] += 1
     report.failures.append(ReadFailure(source, message))
     if on_item:

@@ -10,7 +10,7 @@ to JSON (``to_dict`` / ``from_dict``) and cross process boundaries unchanged.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 EntityLabel = Literal["PER", "ORG", "LOC", "MISC"]
@@ -139,7 +139,25 @@ class Analysis:
     published_inferred: PublishedGuess | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Same result as ``dataclasses.asdict``, about 10x faster (it deep-copies every value,
+        which showed up as most of an event page's time in the web benchmark): every item is a
+        flat dataclass whose only containers are lists of strings."""
+
+        def flat(item: Any) -> dict[str, Any]:
+            return {k: list(v) if isinstance(v, list) else v for k, v in vars(item).items()}
+
+        return {
+            "article_id": self.article_id,
+            "language": self.language,
+            "published": self.published,
+            "entities": [flat(e) for e in self.entities],
+            "places": [flat(p) for p in self.places],
+            "times": [flat(t) for t in self.times],
+            "event": flat(self.event) if self.event else None,
+            "published_inferred": flat(self.published_inferred)
+            if self.published_inferred
+            else None,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Analysis:

@@ -106,7 +106,10 @@ def summarise_event(event_id: str, members: Sequence[Member]) -> dict[str, Any]:
         an = m.analysis
         if an is None:
             continue
-        places.update({(p.name, p.country, p.lat, p.lon, p.kind) for p in an.places})
+        # dict.fromkeys, not a set: ties keep first-seen order, not the per-process hash order
+        places.update(
+            list(dict.fromkeys((p.name, p.country, p.lat, p.lon, p.kind) for p in an.places))
+        )
         if an.event:
             types[an.event.type] += 1
             if an.event.where:
@@ -188,8 +191,9 @@ def summarise_storyline(storyline_id: str, events: Sequence[dict[str, Any]]) -> 
     who: Counter[tuple[str, str, str]] = Counter()
     where: Counter[str] = Counter()
     for e in order:
-        who.update({(x["id"], x["label"], x["name"]) for x in e["entities"][:5]})
-        where.update({p["name"] for p in e["places"][:3]})
+        # dict.fromkeys, not a set: ties keep first-seen order, not the per-process hash order
+        who.update(list(dict.fromkeys((x["id"], x["label"], x["name"]) for x in e["entities"][:5])))
+        where.update(list(dict.fromkeys(p["name"] for p in e["places"][:3])))
     days = [d for e in order for d in (e.get("first_day"), e.get("last_day")) if d]
     return {
         "id": storyline_id,
@@ -198,7 +202,7 @@ def summarise_storyline(storyline_id: str, events: Sequence[dict[str, Any]]) -> 
         "last_day": max(days) if days else None,
         "entities": [
             {"id": i, "label": lab, "name": n, "events": c}
-            for (i, lab, n), c in sorted(who.items(), key=lambda kv: (-kv[1], kv[0][2]))[:10]
+            for (i, lab, n), c in sorted(who.items(), key=lambda kv: (-kv[1], kv[0][2], kv[0]))[:10]
         ],
         "places": [n for n, _c in where.most_common(8)],
         "languages": sorted({lang for e in order for lang in e["languages"]}),

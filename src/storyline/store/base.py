@@ -1,8 +1,9 @@
 """The store interface every backend implements, and the search helpers they share.
 
-SQLite is the default backend (:mod:`storyline.store.sqlite`); PostgreSQL will implement the same
-:class:`Store` later. The interface therefore speaks only in :class:`~storyline.model.Article`,
-plain dicts and strings: no cursors, rowids, pragmas or SQL dialect leak out of a backend.
+SQLite is the default backend (:mod:`storyline.store.sqlite`); PostgreSQL
+(:mod:`storyline.store.postgres`) implements the same :class:`Store`. The interface therefore
+speaks only in :class:`~storyline.model.Article`, plain dicts and strings: no cursors, rowids,
+pragmas or SQL dialect leak out of a backend.
 
 Search semantics are defined here, in Python, rather than left to each engine's full-text syntax,
 so that a user's query means the same thing on every backend and never crashes one:
@@ -450,7 +451,8 @@ def search_key(text: str) -> str:
     Not folded (searching one spelling does not find the other): other transliteration pairs
     (*Selenskyj* / *Zelensky*: s/z, j/y; *Tschaikowski* / *Tchaikovsky*: tsch/ch, w/v),
     inflection and compounds (*Präsident* does not find *Präsidenten*; use ``präsident*``),
-    and non-Latin scripts (Cyrillic is not transliterated). The folding is deliberately lossy:
+    and non-Latin scripts (Cyrillic is not transliterated; PostgreSQL adds German and English
+    stemming on top, see ``docs/postgres.md``). The folding is deliberately lossy:
     *neue* and *neu* meet, *toe* and *to* meet; that costs a little precision on single words
     and nothing on the multi-word queries news search mostly is.
     """

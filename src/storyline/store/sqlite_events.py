@@ -309,8 +309,9 @@ class SQLiteEventsMixin:
             {"at": at, "kind": k, "target": t, "others": json.loads(o), "article_id": a}
             for at, k, t, o, a in conn.execute(
                 "SELECT at, kind, target_id, other_ids, article_id FROM link_changes "
-                "WHERE target_id = ? OR other_ids LIKE ? ORDER BY seq",
-                (target, f'%"{target}"%'),
+                "WHERE target_id = ? OR seq IN (SELECT change_seq FROM link_change_refs "
+                "WHERE ref_id = ?) ORDER BY seq",
+                (target, target),
             )
         ]
 

@@ -107,12 +107,13 @@ def create_app(
     @app.middleware("http")
     async def limits_and_headers(request: Request, call_next: Callable[..., Any]) -> Response:
         length = request.headers.get("content-length")
-        if length is not None:
-            if not length.isdigit():
-                return error(request, 400, "Content-Length is not a number")
-            if int(length) > max_body:
-                return error(request, 413, f"the body is larger than {max_body} bytes")
-        response: Response = await call_next(request)
+        response: Response
+        if length is not None and not length.isdigit():
+            response = error(request, 400, "Content-Length is not a number")
+        elif length is not None and int(length) > max_body:
+            response = error(request, 413, f"the body is larger than {max_body} bytes")
+        else:
+            response = await call_next(request)
         for key, value in _SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         return response
