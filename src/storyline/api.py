@@ -287,16 +287,17 @@ def search(
     with _store(db, readonly=True) as store:
         filters = SearchFilters(
             language=language or None,
-            since=_day("since", since),
-            until=_day("until", until),
+            since=day_arg("since", since),
+            until=day_arg("until", until),
             entity_ids=_entity_ids(store, entity) if entity else None,
             place=place or None,
         )
         return store.search(query, limit=limit, offset=offset, filters=filters)
 
 
-def _day(name: str, value: str | None) -> str | None:
-    """A ``YYYY-MM-DD`` argument, checked: a bad one is an :class:`InputError` naming it."""
+def day_arg(name: str, value: str | None) -> str | None:
+    """A ``YYYY-MM-DD`` argument, checked: a bad one is an :class:`InputError` naming it
+    (also the web UI's check of its date parameters)."""
     from datetime import date
 
     if not value:

@@ -6,7 +6,6 @@ The HTML templates and the JSON answers are both made from these dicts, so a pag
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from storyline.errors import InputError, NotFound
@@ -37,12 +36,9 @@ def page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]
 
 def day_param(name: str, value: str | None) -> str | None:
     """A ``YYYY-MM-DD`` query parameter, checked (a bad one is the client's error, 400)."""
-    if value is None or value == "":
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise InputError(f"parameter {name}={value!r} is not a date (use YYYY-MM-DD)") from None
+    from storyline.api import day_arg
+
+    return day_arg(f"parameter {name}", value or None)
 
 
 def overview(store: Store) -> dict[str, Any]:
@@ -74,13 +70,13 @@ def events(
     place: str | None = None,
     storyline: str | None = None,
 ) -> dict[str, Any]:
-    from storyline.api import _entity_keys
-    from storyline.link.summary import place_keys_for
+    from storyline import api
 
-    items = store.events(
+    items = api.events(
+        db=store,
         since=day_param("since", since),
-        entity_keys=_entity_keys(store, entity) if entity else None,
-        place_keys=place_keys_for(place) if place else None,
+        entity=entity or None,
+        place=place or None,
         storyline=storyline or None,
         limit=limit + 1,
         offset=offset,
@@ -145,8 +141,14 @@ def _near_duplicates(store: Store, ids: list[str]) -> list[tuple[str, str]]:
 def articles(
     store: Store, limit: int, offset: int, *, language: str | None, since: str | None
 ) -> dict[str, Any]:
-    items = store.articles(
-        limit=limit + 1, offset=offset, language=language or None, since=day_param("since", since)
+    from storyline import api
+
+    items = api.articles(
+        db=store,
+        limit=limit + 1,
+        offset=offset,
+        language=language or None,
+        since=day_param("since", since),
     )
     out = page(items, limit, offset)
     out["filters"] = {"lang": language, "since": since}
@@ -170,20 +172,22 @@ def article(store: Store, ref: str) -> dict[str, Any]:
 def entities(
     store: Store, limit: int, offset: int, *, label: str | None, query: str | None
 ) -> dict[str, Any]:
-    if label and label.upper() not in ("PER", "ORG", "LOC", "MISC"):
-        raise InputError(f"parameter label={label!r}: choose PER, ORG, LOC or MISC")
-    items = store.entities(label=label or None, query=query or None, limit=limit + 1, offset=offset)
+    from storyline import api
+
+    items = api.entities(
+        db=store, label=label or None, query=query or None, limit=limit + 1, offset=offset
+    )
     out = page(items, limit, offset)
     out["filters"] = {"label": label, "q": query}
     return out
 
 
 def entity(store: Store, ref: str) -> dict[str, Any]:
-    from storyline.api import _entity_keys
+    from storyline import api
 
     data = store.entity(ref)
     data["chart"] = charts.mentions(data.get("timeline", []))
-    data["events"] = store.events(entity_keys=_entity_keys(store, data["name"]), limit=50)
+    data["events"] = api.events(db=store, entity=data["name"], limit=50)
     return data
 
 
