@@ -35,15 +35,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import glob
 import json
 import os
 import pwd
-import re
 import resource
-import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -59,6 +55,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from report import write_section  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests"))
+from pgtools import as_user, free_port, pg_tools, pg_user, run  # noqa: E402
 
 HEADING = "## Bulk ingest throughput: SQLite vs PostgreSQL, 1 vs 2 workers (issue 7)"
 TARGET = 100.0  # articles/s end to end
@@ -91,49 +90,6 @@ def write_corpus(n: int, folder: Path) -> int:
 # ``pg_url``, minus its speed-ups: fsync, synchronous_commit etc. stay as shipped)
 
 
-def _pg_tools() -> tuple[str, str]:
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if initdb and pg_ctl:
-        return initdb, pg_ctl
-    found = [Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/initdb")]
-    found = [d for d in found if (d / "pg_ctl").exists()]
-    if not found:
-        raise RuntimeError("initdb/pg_ctl not found (install the postgresql package)")
-    newest = max(found, key=lambda d: [int(x) for x in re.findall(r"\d+", d.parent.name)] or [0])
-    return str(newest / "initdb"), str(newest / "pg_ctl")
-
-
-def _pg_user() -> str | None:
-    if os.geteuid() != 0:
-        return None
-    try:
-        pwd.getpwnam("postgres")
-    except KeyError:
-        raise RuntimeError("running as root and there is no 'postgres' user to run it") from None
-    return "postgres"
-
-
-def _as_user(cmd: list[str], user: str | None) -> list[str]:
-    if user is None:
-        return cmd
-    if shutil.which("runuser"):
-        return ["runuser", "-u", user, "--", *cmd]
-    return ["su", user, "-s", "/bin/sh", "-c", shlex.join(cmd)]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _run(what: str, cmd: list[str], cwd: Path) -> None:
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
-    if done.returncode != 0:
-        output = " ".join((done.stderr or done.stdout).split())[-300:]
-        raise RuntimeError(f"{what} failed: {output}")
-
-
 @dataclass
 class Postgres:
     admin_url: str
@@ -163,8 +119,8 @@ def postgres_cluster() -> Iterator[Postgres]:
     stop: list[str] | None = None
     try:
         try:
-            initdb, pg_ctl = _pg_tools()
-            user = _pg_user()
+            initdb, pg_ctl = pg_tools()
+            user = pg_user()
             base = Path(tempfile.mkdtemp(prefix="storyline-bench-pg-", dir="/tmp"))
             (base / "pw").write_text(PG_PASSWORD + "\n")
             if user is not None:
@@ -173,9 +129,9 @@ def postgres_cluster() -> Iterator[Postgres]:
                     os.chown(path, entry.pw_uid, entry.pw_gid)
             data = base / "data"
             # --no-sync only skips initdb's own final fsync; the server runs with fsync=on
-            _run(
+            run(
                 "initdb",
-                _as_user(
+                as_user(
                     [initdb, "-D", str(data), "-U", "postgres", "-E", "UTF8",
                      "--no-locale", "--auth-local=trust", "--auth-host=scram-sha-256",
                      "--pwfile", str(base / "pw"), "--no-sync"],
@@ -184,18 +140,18 @@ def postgres_cluster() -> Iterator[Postgres]:
                 base,
             )  # fmt: skip
             for _attempt in range(3):  # another process may take the free port first
-                port = _free_port()
+                port = free_port()
                 options = f"-k {base} -p {port} -c listen_addresses=127.0.0.1"
                 start = [pg_ctl, "-D", str(data), "-l", str(base / "log"), "-w",
                          "-t", "60", "-o", options, "start"]  # fmt: skip
                 try:
-                    _run("pg_ctl start", _as_user(start, user), base)
+                    run("pg_ctl start", as_user(start, user), base)
                 except RuntimeError:
                     log = base / "log"
                     if log.exists() and "could not bind" in log.read_text(errors="replace"):
                         continue
                     raise
-                stop = _as_user([pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], user)
+                stop = as_user([pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], user)
                 break
             else:
                 raise RuntimeError("no free port")

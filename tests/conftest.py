@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import glob
 import itertools
 import os
 import pwd
-import re
-import shlex
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pgtools import as_user, free_port, pg_tools, pg_user, run
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -57,52 +54,6 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 PG_PASSWORD = "s3cret-storyline-test"
 
 
-def _pg_tools() -> tuple[str, str]:
-    """``initdb`` and ``pg_ctl``: from ``$PATH``, else the newest ``/usr/lib/postgresql/*/bin``
-    (Debian keeps them off ``$PATH``)."""
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if initdb and pg_ctl:
-        return initdb, pg_ctl
-    found = [Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/initdb")]
-    found = [d for d in found if (d / "pg_ctl").exists()]
-    if not found:
-        raise RuntimeError("initdb/pg_ctl not found (install the postgresql package)")
-    newest = max(found, key=lambda d: [int(x) for x in re.findall(r"\d+", d.parent.name)] or [0])
-    return str(newest / "initdb"), str(newest / "pg_ctl")
-
-
-def _pg_user() -> str | None:
-    """Who runs the server: ``None`` (ourselves) unless we are root, which PostgreSQL refuses."""
-    if os.geteuid() != 0:
-        return None
-    try:
-        pwd.getpwnam("postgres")
-    except KeyError:
-        raise RuntimeError("running as root and there is no 'postgres' user to run it") from None
-    return "postgres"
-
-
-def _as_user(cmd: list[str], user: str | None) -> list[str]:
-    if user is None:
-        return cmd
-    if shutil.which("runuser"):
-        return ["runuser", "-u", user, "--", *cmd]
-    return ["su", user, "-s", "/bin/sh", "-c", shlex.join(cmd)]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _run(what: str, cmd: list[str], cwd: Path) -> None:
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
-    if done.returncode != 0:
-        output = " ".join((done.stderr or done.stdout).split())[-300:]
-        raise RuntimeError(f"{what} failed: {output}")
-
-
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """URL of a database in a PostgreSQL cluster started for this test run, stopped at the end.
@@ -121,8 +72,8 @@ def pg_url() -> Iterator[str]:
     base: Path | None = None
     started: list[str] | None = None
     try:
-        initdb, pg_ctl = _pg_tools()
-        user = _pg_user()
+        initdb, pg_ctl = pg_tools()
+        user = pg_user()
         # /tmp when the server runs as another user: $TMPDIR may be private to us, and the
         # socket path must stay short
         base = Path(tempfile.mkdtemp(prefix="storyline-pg-", dir="/tmp" if user else None))
@@ -132,9 +83,9 @@ def pg_url() -> Iterator[str]:
             for path in (base, base / "pw"):
                 os.chown(path, entry.pw_uid, entry.pw_gid)
         data = base / "data"
-        _run(
+        run(
             "initdb",
-            _as_user(
+            as_user(
                 [initdb, "-D", str(data), "-U", "postgres", "-E", "UTF8",
                  "--no-locale", "--auth-local=trust", "--auth-host=scram-sha-256",
                  "--pwfile", str(base / "pw"), "--no-sync"],
@@ -143,7 +94,7 @@ def pg_url() -> Iterator[str]:
             base,
         )  # fmt: skip
         for _attempt in range(3):  # another process may take the free port first
-            port = _free_port()
+            port = free_port()
             options = (
                 f"-k {base} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
                 "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB "
@@ -152,13 +103,13 @@ def pg_url() -> Iterator[str]:
             start = [pg_ctl, "-D", str(data), "-l", str(base / "log"), "-w",
                      "-t", "60", "-o", options, "start"]  # fmt: skip
             try:
-                _run("pg_ctl start", _as_user(start, user), base)
+                run("pg_ctl start", as_user(start, user), base)
             except RuntimeError:
                 log = base / "log"
                 if log.exists() and "could not bind" in log.read_text(errors="replace"):
                     continue
                 raise
-            started = _as_user([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], user)
+            started = as_user([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], user)
             break
         else:
             raise RuntimeError("no free port")
