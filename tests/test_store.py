@@ -265,6 +265,7 @@ def test_documents_and_stats(store: Store) -> None:
         "languages": {"de": 1, "en": 1, "und": 1},
         "events": 0,
         "storylines": 0,
+        "feeds": 0,
     }
 
 

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from storyline.cli import app as cli_app
 from storyline.cli_serve import check_exposure, is_loopback
 from storyline.errors import InputError
+from storyline.fetch.types import FetchPolicy
 from storyline.web import create_app
 
 TOKEN = "s3cret-token"
@@ -38,7 +39,9 @@ def client(corpus_db: Path) -> Iterator[TestClient]:
 def writable(tmp_path: Path, corpus_db: Path) -> Iterator[TestClient]:
     db = tmp_path / "w.db"
     shutil.copy(corpus_db, db)
-    with TestClient(create_app(db, token=TOKEN, max_body=200_000)) as c:
+    # posted URLs point at a local test server: let the server fetch loopback addresses
+    policy = FetchPolicy(per_host_delay=0.0)
+    with TestClient(create_app(db, token=TOKEN, max_body=200_000, fetch_policy=policy)) as c:
         yield c
 
 

@@ -9,6 +9,7 @@ The public API mirrors the CLI (sqlite-utils style)::
     storyline.analyse_article(article)       # entities, places, times, event frame
     storyline.entities(), storyline.entity("Lukashenko"), storyline.compare(a, b)
     storyline.events(entity="Putin"), storyline.event(id), storyline.stories(), storyline.story(id)
+    storyline.add_feed(url), storyline.poll(), storyline.feeds()   # follow outlets
 
 Names are imported lazily so that ``import storyline.model`` (e.g. in a Dask worker or a
 training script) does not pull in the store, trafilatura and the classifier.
@@ -42,6 +43,13 @@ _EXPORTS = {
     "show": "storyline.api",
     "stats": "storyline.api",
     "clean": "storyline.clean",
+    "add_feed": "storyline.api_feeds",
+    "feeds": "storyline.api_feeds",
+    "feed": "storyline.api_feeds",
+    "remove_feed": "storyline.api_feeds",
+    "hosts": "storyline.api_feeds",
+    "poll": "storyline.api_feeds",
+    "watch": "storyline.api_feeds",
     "StorylineError": "storyline.errors",
     "Article": "storyline.model",
     "Block": "storyline.model",

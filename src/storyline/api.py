@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from storyline.clean import clean, clean_document
 from storyline.errors import InputError, NotFound, StoreError, StorylineError
+from storyline.fetch.types import FetchPolicy
 from storyline.model import Article, Document, ReadFailure
 from storyline.pipeline import IngestReport, analyse_pending, ingest_documents
 from storyline.store import Store, open_store
@@ -56,8 +57,10 @@ def ingest(
     on_link: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     cluster: str | None = None,
+    policy: FetchPolicy | None = None,
 ) -> IngestReport:
-    """Read, clean, store and analyse every news file under ``paths`` (files, folders, ``-``).
+    """Read, clean, store and analyse every news file under ``paths`` (files, folders, ``-``)
+    and every web page among them (``http(s)://`` URLs).
 
     Idempotent: an unchanged file is skipped by its content hash, the same cleaned text is
     stored once. A bad file is reported in the result and does not stop the others. When
@@ -71,12 +74,20 @@ def ingest(
     ``workers`` cleans, analyses and embeds on a local Dask cluster of that many processes;
     ``cluster`` (``tcp://host:8786``) on an existing one. Only this process writes, in input
     order, so the store ends up as a local run leaves it (``docs/scale.md``).
+    URLs are fetched politely by this process (``policy``: robots.txt, per-host delay, retries,
+    size cap; see :class:`storyline.fetch.FetchPolicy`), conditionally on a repeat visit, after
+    the files; the URL and the fetch time are stored with the article.
     """
     from contextlib import nullcontext
 
     from storyline.clean.dates import parse_date
+    from storyline.fetch.pages import is_url
     from storyline.parallel import DaskRunner, analyse_pending_distributed, ingest_distributed
     from storyline.read import DEFAULT_MAX_BYTES, discover, read_paths
+
+    paths = list(paths)
+    urls = [str(p) for p in paths if is_url(str(p))]
+    paths = [p for p in paths if not is_url(str(p))]
 
     declared: dict[str, Any] = {}
     if published:
@@ -131,6 +142,8 @@ def ingest(
             analyse_rest()
             if runner is not None:
                 runner.close()  # free the workers' memory before linking
+            if urls:
+                _ingest_urls(store, urls, report, declared, language, analyse, policy, on_file)
             if analyse and link:
                 from storyline.link.runner import link_pending
 
@@ -138,6 +151,30 @@ def ingest(
         except KeyboardInterrupt:
             report.interrupted = True
     return report
+
+
+def _ingest_urls(
+    store: Store,
+    urls: list[str],
+    report: IngestReport,
+    declared: dict[str, Any],
+    language: str | None,
+    analyse: bool,
+    policy: FetchPolicy | None,
+    on_file: Callable[[str], None] | None,
+) -> None:
+    """Fetch the pages and run them through the pipeline, downloads overlapping the cleaning."""
+    from storyline.fetch.http import Fetcher
+    from storyline.fetch.ingest import PageRequest, fetch_pages
+
+    with Fetcher(policy) as fetcher:
+        requests = [PageRequest(u) for u in dict.fromkeys(urls)]
+        for outcome in fetch_pages(
+            store, fetcher, requests, report=report, language=language,
+            declared=declared, analyse=analyse,
+        ):  # fmt: skip
+            if on_file:
+                on_file(outcome.request.url)
 
 
 def analyse(

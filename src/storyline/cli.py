@@ -20,6 +20,7 @@ from rich.table import Table
 
 from storyline import api
 from storyline.errors import StorylineError
+from storyline.fetch.types import FetchPolicy
 from storyline.model import Article
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -110,8 +111,16 @@ def ingest(
             help="Clean, analyse and embed on an existing Dask cluster (tcp://host:8786).",
         ),
     ] = None,
+    delay: Annotated[
+        float,
+        typer.Option("--delay", min=0.0, help="URLs: least seconds between requests to a host."),
+    ] = 1.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="URLs: seconds to wait for a server.")
+    ] = 20.0,
 ) -> None:
-    """Read, clean, store, analyse and link news files. Re-running skips what is stored.
+    """Read, clean, store, analyse and link news files and web pages (http(s) URLs).
+    Re-running skips what is stored; a page is fetched again only when it changed.
 
     With --workers or --cluster the per-document work runs on Dask workers; this process still
     stores everything, in input order, so the result is the same as without (docs/scale.md).
@@ -149,6 +158,9 @@ def ingest(
             link=not no_link,
             workers=workers,
             cluster=cluster,
+            policy=FetchPolicy(
+                per_host_delay=delay, read_timeout=timeout, connect_timeout=min(timeout, 10)
+            ),
         )
         progress.update(task, completed=len(sources))
     if as_json:
@@ -577,6 +589,7 @@ def _render_comparison(c: Any) -> None:
 
 # the event commands live in their own module; importing it registers them on ``app``
 import storyline.cli_events  # noqa: E402
+import storyline.cli_feeds  # noqa: E402
 import storyline.cli_serve  # noqa: E402, F401
 
 

@@ -17,6 +17,7 @@ import typer
 
 from storyline.cli import DbOpt, app, err, friendly
 from storyline.errors import InputError, StoreError
+from storyline.fetch.types import FetchPolicy
 
 
 def is_loopback(host: str) -> bool:
@@ -58,6 +59,14 @@ def serve(
         bool, typer.Option("--public-read-only", help="Serve reads only, on any address.")
     ] = False,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes.")] = 1,
+    allow_private_fetch: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-fetch",
+            help="Let posted URLs and feeds be fetched from private/loopback addresses "
+            "(an intranet server); off by default against SSRF.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the web UI and the JSON API (every page also answers JSON)."""
     import uvicorn
@@ -81,6 +90,7 @@ def serve(
         os.environ["STORYLINE_SERVE_DB"] = target
         os.environ["STORYLINE_SERVE_TOKEN"] = token or ""
         os.environ["STORYLINE_SERVE_READ_ONLY"] = "1" if public_read_only else ""
+        os.environ["STORYLINE_SERVE_PRIVATE_FETCH"] = "1" if allow_private_fetch else ""
         uvicorn.run(
             "storyline.cli_serve:app_from_env",
             factory=True,
@@ -90,7 +100,12 @@ def serve(
             log_level="warning",
         )
         return
-    web = create_app(target, token=token, read_only=public_read_only)
+    web = create_app(
+        target,
+        token=token,
+        read_only=public_read_only,
+        fetch_policy=FetchPolicy(public_only=not allow_private_fetch),
+    )
     uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)
 
 
@@ -102,4 +117,5 @@ def app_from_env():  # type: ignore[no-untyped-def]
         os.environ["STORYLINE_SERVE_DB"],
         token=os.environ.get("STORYLINE_SERVE_TOKEN") or None,
         read_only=bool(os.environ.get("STORYLINE_SERVE_READ_ONLY")),
+        fetch_policy=FetchPolicy(public_only=not os.environ.get("STORYLINE_SERVE_PRIVATE_FETCH")),
     )

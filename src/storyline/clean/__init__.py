@@ -24,6 +24,10 @@ def _declared(metadata: dict[str, Any] | None) -> dict[str, Any]:
             meta["published_declared"] = meta.pop("published")
         else:
             meta["published"] = parsed
+    if "published_fallback" in meta:
+        parsed = parse_date(str(meta.pop("published_fallback")))
+        if parsed is not None:
+            meta["published_fallback"] = parsed
     return meta
 
 
@@ -43,6 +47,12 @@ def clean_document(doc: Document, *, language: str | None = None) -> Article:
         )
     if not article.text.strip() or not (article.lead or article.body or article.key_points):
         raise InputError("no article text found", doc.source_uri)
+    fallback = meta.get("published_fallback")
+    article.metadata.pop("published_fallback", None)
+    if article.published is None and fallback:
+        # a feed's date for its item: used only when neither a declaration nor the page has one
+        article.published = fallback
+        article.metadata["published_from"] = "feed"
     return article
 
 

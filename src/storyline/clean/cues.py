@@ -48,14 +48,26 @@ def _credit_prefix_re(pack: LanguagePack) -> re.Pattern[str]:
     return _pack_re(pack, "credit", lambda: rf"\s(?:{_alternation(pack.credit_prefixes)})")
 
 
-@lru_cache(maxsize=65536)
+#: lines longer than this are not cached: furniture is short, and caching paragraphs (unique
+#: on every page) grew a long crawl's memory by megabytes per thousand pages
+CACHED_LINE = 160
+
+
 def norm(line: str) -> str:
     """Casefolded, whitespace-folded line without edge punctuation: what cues match.
 
-    Cached: the structurer and the feature extractor ask for the same line's form several
-    times, and page furniture ("Weiterlesen", "2 Interaktionen") repeats across pages.
+    Short lines are cached: the structurer and the feature extractor ask for the same line's
+    form several times, and page furniture ("Weiterlesen", "2 Interaktionen") repeats across
+    pages.
     """
+    return _norm_cached(line) if len(line) <= CACHED_LINE else _norm(line)
+
+
+def _norm(line: str) -> str:
     return _PUNCT_EDGES.sub("", _WS.sub(" ", line).strip().casefold())
+
+
+_norm_cached = lru_cache(maxsize=16384)(_norm)
 
 
 def strip_bullet(line: str) -> str | None:

@@ -1274,7 +1274,7 @@ def _drop_reason(line: str, code: str | None) -> str | None:
 
 def _reason(line: str, pack: LanguagePack) -> str | None:
     """The cue reason for a line, through the cache when ``pack`` is a registered pack."""
-    if get_pack(pack.code) is pack:
+    if get_pack(pack.code) is pack and len(line) <= cues.CACHED_LINE:
         return _drop_reason(line, pack.code)
     return cues.drop_reason(line, pack)
 

@@ -19,10 +19,11 @@ so that a user's query means the same thing on every backend and never crashes o
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import TracebackType
@@ -54,6 +55,70 @@ SUMMARY_KEYS = (
     "duplicate_of",
     "added",
 )
+
+
+#: Keys of the feed dicts returned by :meth:`Store.feed`, :meth:`Store.feeds` and
+#: :meth:`Store.remove_feed`: the ``feeds`` row, then counts of the feed's items.
+FEED_KEYS = (
+    "id",
+    "url",
+    "name",
+    "kind",
+    "title",
+    "added",
+    "last_checked",
+    "last_ok",
+    "last_error",
+    "last_error_at",
+    "consecutive_errors",
+    "checks",
+    "etag",
+    "last_modified",
+    "items_seen",
+    "articles",
+    "failed_items",
+)
+
+#: Keys of the item dicts returned by :meth:`Store.feed_items`.
+FEED_ITEM_KEYS = (
+    "key",
+    "url",
+    "title",
+    "published",
+    "status",
+    "article_id",
+    "message",
+    "attempts",
+    "first_seen",
+    "last_tried",
+)
+
+#: What a feed item's handling can end in (:meth:`Store.record_feed_item`).
+FEED_ITEM_STATUSES = ("stored", "failed", "skipped")
+
+#: Keys of :meth:`Store.fetch_state`.
+FETCH_KEYS = (
+    "url",
+    "final_url",
+    "status",
+    "http_status",
+    "etag",
+    "last_modified",
+    "fetched_at",
+    "article_id",
+)
+
+#: Keys of the host dicts returned by :meth:`Store.hosts`.
+HOST_KEYS = ("host", "requests", "failures", "last_ok", "last_error", "last_error_at")
+
+
+def feed_id(url: str) -> str:
+    """The id of the feed at ``url``: the first 12 hex digits of its SHA-256.
+
+    Derived from the URL alone, so every process (and the CLI, before asking the store) names a
+    feed the same way, and adding the same URL twice can only ever make one row.
+    """
+    return hashlib.sha256(url.strip().encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -389,6 +454,152 @@ class Store(ABC):
     @abstractmethod
     def storyline(self, ref: str) -> dict[str, Any]:
         """One storyline's full summary, its timeline of events and its changes."""
+
+    # -- feeds and fetch state ---------------------------------------------------------------
+    #
+    # What following RSS/Atom feeds and sitemaps needs to survive a restart: the watched feeds
+    # and how their checks went, which feed entries were handled, the last fetch of every URL
+    # (validators for conditional requests) and per-host counters. Timestamps are ISO-8601 UTC
+    # text given by the caller (``2026-12-03T12:40:00Z``), except ``added``, which the store sets.
+    # Every write is one upsert on the table's key: safe to repeat and safe with several
+    # watcher processes at once, without application locks.
+
+    @abstractmethod
+    def add_feed(self, url: str, *, name: str | None = None) -> dict[str, Any]:
+        """Start watching ``url`` and return its feed dict (:data:`FEED_KEYS`).
+
+        Adding a URL that is already watched keeps the feed and its history (so a script that
+        adds its feed list on every run is harmless); only a given ``name`` replaces the old one.
+        The id is :func:`feed_id` of the URL.
+        """
+
+    @abstractmethod
+    def feeds(self) -> list[dict[str, Any]]:
+        """Every watched feed (:data:`FEED_KEYS`), in the order they were added."""
+
+    @abstractmethod
+    def feed(self, ref: str) -> dict[str, Any]:
+        """One feed (:data:`FEED_KEYS`) by id, unique id prefix (>= 4 hex digits) or exact URL.
+
+        ``items_seen`` counts the feed's recorded items, ``articles`` those stored and
+        ``failed_items`` those whose last attempt failed. Raises
+        :class:`~storyline.errors.NotFound` (naming ``ref``) when nothing matches and
+        :class:`~storyline.errors.StoreError` when a prefix matches several feeds.
+        """
+
+    @abstractmethod
+    def remove_feed(self, ref: str) -> dict[str, Any]:
+        """Stop watching a feed (resolved like :meth:`feed`) and return it as it was.
+
+        Its item records go with it; the articles it produced stay, they are news like any other.
+        """
+
+    @abstractmethod
+    def record_feed_check(
+        self,
+        feed_id: str,
+        *,
+        checked_at: str,
+        ok: bool,
+        error: str | None = None,
+        kind: str | None = None,
+        title: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        """Record one check of a feed (its id), so the watcher can back off broken feeds.
+
+        Every check counts (``checks``, ``last_checked``). A successful one sets ``last_ok``,
+        resets ``consecutive_errors`` and replaces the validators with the given ones (even with
+        ``None``: a server that stopped sending an ETag must not get the stale one back). A
+        failed one sets ``last_error`` / ``last_error_at``, counts ``consecutive_errors`` up and
+        keeps the validators. ``kind`` and ``title`` are set when given.
+        Raises :class:`~storyline.errors.NotFound` for an unknown feed.
+        """
+
+    @abstractmethod
+    def feed_items_done(
+        self, feed_id: str, keys: Sequence[str], *, max_attempts: int = 3
+    ) -> set[str]:
+        """Which of ``keys`` (item keys of the feed) need no more work.
+
+        Done are items ``stored`` or ``skipped``, and items that ``failed`` ``max_attempts``
+        times or more: a broken article is retried on the next few checks, then left alone.
+        Works for any number of keys (a sitemap lists thousands).
+        """
+
+    @abstractmethod
+    def record_feed_item(
+        self,
+        feed_id: str,
+        key: str,
+        url: str,
+        *,
+        status: str,
+        at: str,
+        title: str | None = None,
+        published: str | None = None,
+        article_id: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        """Record one attempt at a feed item (``status`` one of :data:`FEED_ITEM_STATUSES`).
+
+        The first attempt creates the row (``attempts`` 1, ``first_seen`` = ``at``); later ones
+        count ``attempts`` up, set ``last_tried`` and replace ``url``, ``status``,
+        ``article_id`` and ``message``; ``title`` / ``published`` are kept unless given.
+        Raises :class:`~storyline.errors.NotFound` for an unknown feed.
+        """
+
+    @abstractmethod
+    def feed_items(self, feed_id: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """A page of the feed's items (:data:`FEED_ITEM_KEYS`), newest ``first_seen`` first,
+        then by key (so pages are stable); ``[]`` for an unknown feed."""
+
+    @abstractmethod
+    def fetch_state(self, url: str) -> dict[str, Any] | None:
+        """The last recorded fetch of ``url`` (:data:`FETCH_KEYS`), or ``None``."""
+
+    @abstractmethod
+    def record_fetch(
+        self,
+        url: str,
+        *,
+        status: str,
+        fetched_at: str,
+        final_url: str | None = None,
+        http_status: int | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        article_id: str | None = None,
+    ) -> None:
+        """Remember the last fetch of ``url``, replacing the one before.
+
+        A ``not_modified`` answer (HTTP 304) carries no new content, so it keeps the stored
+        ``etag``, ``last_modified``, ``article_id`` and ``final_url`` unless new ones are given:
+        the next request stays conditional and the URL still points at its article.
+        """
+
+    @abstractmethod
+    def record_host(
+        self,
+        host: str,
+        *,
+        requests: int = 0,
+        failures: int = 0,
+        ok_at: str | None = None,
+        error: str | None = None,
+        error_at: str | None = None,
+    ) -> None:
+        """Add one run's ``requests`` / ``failures`` to the host's totals (the counts are
+        increments, so several runs and processes add up), and set ``last_ok`` (from ``ok_at``),
+        ``last_error`` and ``last_error_at`` when given. Hosts are case-insensitive and stored
+        lower-case."""
+
+    @abstractmethod
+    def hosts(self) -> list[dict[str, Any]]:
+        """Every host's totals (:data:`HOST_KEYS`), sorted by host."""
+
+    # -- lifecycle -----------------------------------------------------------------------------
 
     @abstractmethod
     def close(self) -> None:

@@ -54,6 +54,7 @@ from storyline.model import Article
 from storyline.store.base import AddOutcome, Store, search_key
 from storyline.store.postgres_analysis import PostgresAnalysisMixin
 from storyline.store.postgres_events import PostgresEventsMixin
+from storyline.store.postgres_feeds import PostgresFeedsMixin
 from storyline.store.postgres_search import PostgresSearchMixin, fts_config, index_words
 from storyline.store.sqlite import (
     _DATE,
@@ -128,7 +129,9 @@ class _Prepared:
     fts_text: str
 
 
-class PostgresStore(PostgresSearchMixin, PostgresAnalysisMixin, PostgresEventsMixin, Store):
+class PostgresStore(
+    PostgresSearchMixin, PostgresAnalysisMixin, PostgresEventsMixin, PostgresFeedsMixin, Store
+):
     """:class:`Store` on a PostgreSQL database given by a ``postgresql://`` URL.
 
     ``path`` is the URL without its password (what messages call the database, like SQLite's
@@ -705,6 +708,7 @@ class PostgresStore(PostgresSearchMixin, PostgresAnalysisMixin, PostgresEventsMi
             ).fetchall()
             (events,) = conn.execute("SELECT count(*) FROM events").fetchone()
             (storylines,) = conn.execute("SELECT count(*) FROM storylines").fetchone()
+            (feeds,) = conn.execute("SELECT count(*) FROM feeds").fetchone()
         return {
             "articles": articles,
             "copies": sources - articles,
@@ -714,6 +718,7 @@ class PostgresStore(PostgresSearchMixin, PostgresAnalysisMixin, PostgresEventsMi
             "languages": dict(languages),
             "events": events,
             "storylines": storylines,
+            "feeds": feeds,
         }
 
     # -- comparison features -------------------------------------------------------------------

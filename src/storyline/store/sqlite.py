@@ -58,6 +58,7 @@ from storyline.store.base import (
     search_key,
 )
 from storyline.store.sqlite_events import SQLiteEventsMixin
+from storyline.store.sqlite_feeds import SQLiteFeedsMixin
 
 #: At most this many LSH candidates (those sharing the most bands) are verified per new article,
 #: which bounds the cost of ``add`` even when thousands of stored articles form one group.
@@ -124,7 +125,7 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-class SQLiteStore(SQLiteEventsMixin, Store):
+class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
     """:class:`Store` on one SQLite file (or ``":memory:"`` for throwaway use).
 
     ``readonly=True`` opens the file with ``mode=ro`` (works on a read-only file; on a read-only
@@ -748,6 +749,7 @@ class SQLiteStore(SQLiteEventsMixin, Store):
             ).fetchall()
             (events,) = conn.execute("SELECT count(*) FROM events").fetchone()
             (storylines,) = conn.execute("SELECT count(*) FROM storylines").fetchone()
+            (feeds,) = conn.execute("SELECT count(*) FROM feeds").fetchone()
         return {
             "articles": articles,
             "copies": sources - articles,
@@ -757,6 +759,7 @@ class SQLiteStore(SQLiteEventsMixin, Store):
             "languages": dict(languages),
             "events": events,
             "storylines": storylines,
+            "feeds": feeds,
         }
 
     # -- analysis and the entity registry -----------------------------------------------------

@@ -23,7 +23,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
 from storyline.errors import InputError, NotFound, StoreError, StorylineError
-from storyline.web import views
+from storyline.fetch.types import FetchPolicy
+from storyline.web import views, views_feeds
 from storyline.web.respond import error, render, strip_json
 from storyline.web.stores import StorePool
 
@@ -75,13 +76,17 @@ def create_app(
     token: str | None = None,
     read_only: bool = False,
     max_body: int = MAX_BODY,
+    fetch_policy: FetchPolicy | None = None,
 ) -> FastAPI:
     """The storyline web app over the store at ``db``.
 
     ``token``: the bearer token writes need (``None``: writes answer 403). ``read_only``:
-    writes are off whatever the token (``serve --public-read-only``).
+    writes are off whatever the token (``serve --public-read-only``). ``fetch_policy``: how
+    the server fetches URLs posted to it; by default only public addresses (no SSRF into the
+    server's own network; ``serve --allow-private-fetch`` lifts that).
     """
     pool = StorePool(db)
+    fetch_policy = fetch_policy or FetchPolicy(public_only=True)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -256,6 +261,19 @@ def create_app(
         data = views.compare(store(), a, b)
         return render(request, "compare.html", data, title="Compare")
 
+    @app.get("/feeds", summary="Followed feeds: health, last check, last error; host counters")
+    @app.get("/feeds.json", include_in_schema=False)
+    def feeds(request: Request) -> Response:
+        return render(request, "feeds.html", views_feeds.feeds(store()), title="Feeds")
+
+    @app.get("/feeds/{ref}", summary="A followed feed and its recent items, newest first")
+    def feed(request: Request, ref: str, limit: Limit = 50, offset: Offset = 0) -> Response:
+        ref, suffix = strip_json(ref)
+        data = views_feeds.feed(store(), ref, limit, offset)
+        row = data["feed"]
+        title = row.get("name") or row.get("title") or row["url"]
+        return render(request, "feed.html", data, suffix=suffix, title=title)
+
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         # browsers ask for it whatever the page says; answer with our icon, not a 404
@@ -296,7 +314,7 @@ def create_app(
 
         authorise(request)
         raw = await body_of(request)
-        doc = document_from_body(raw, request.headers.get("content-type", ""))
+        doc = document_from_body(raw, request.headers.get("content-type", ""), policy=fetch_policy)
 
         def work() -> dict[str, Any]:
             with pool.writer() as writer:
@@ -313,6 +331,47 @@ def create_app(
         authorise(request)
         with pool.writer() as writer:
             return JSONResponse(relink(writer).to_dict())
+
+    @app.post(
+        "/feeds",
+        status_code=201,
+        summary="Follow a feed, sitemap or homepage (checked first unless check is false)",
+        openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"type": "object", "required": ["url"], "properties": {
+                "url": {"type": "string"}, "name": {"type": "string"},
+                "check": {"type": "boolean", "default": True}}}}}}},
+    )  # fmt: skip
+    async def post_feed(request: Request) -> Response:
+        # async like POST /articles, so the body is read with the size limit; the check is a
+        # blocking fetch (robots.txt, politeness delay, retries) and goes to the thread pool
+        from starlette.concurrency import run_in_threadpool
+
+        from storyline.feeds.subscribe import subscribe
+
+        authorise(request)
+        raw = await body_of(request)
+        url, name, check = views_feeds.subscription_from_body(
+            raw, request.headers.get("content-type", "")
+        )
+
+        def work() -> tuple[dict[str, Any], bool]:
+            with pool.writer() as writer:
+                known = {f["id"] for f in writer.feeds()}
+                row = subscribe(writer, url, name=name, check=check, policy=fetch_policy)
+                return {**row, "health": views_feeds.health(row)}, row["id"] not in known
+
+        row, new = await run_in_threadpool(work)
+        return JSONResponse(
+            row, status_code=201 if new else 200, headers={"Location": f"/feeds/{row['id']}"}
+        )
+
+    @app.delete("/feeds/{ref}", summary="Stop following a feed (its articles stay)")
+    def delete_feed(request: Request, ref: str) -> Response:
+        from storyline.api_feeds import find_feed
+
+        authorise(request)
+        with pool.writer() as writer:
+            return JSONResponse(writer.remove_feed(find_feed(writer, ref)["id"]))
 
     return app
 

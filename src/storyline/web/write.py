@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import urllib.request
 from typing import Any
 
 from storyline.errors import InputError
+from storyline.fetch.types import FetchPolicy
 from storyline.model import Document
 from storyline.store import Store
 
-#: Fetched pages larger than this are refused (same order as the ingest limit for one file).
-FETCH_LIMIT = 5_000_000
-FETCH_TIMEOUT = 15.0
 
-
-def document_from_body(body: bytes, content_type: str) -> Document:
+def document_from_body(
+    body: bytes, content_type: str, *, policy: FetchPolicy | None = None
+) -> Document:
     """A :class:`Document` from a request body; a bad body raises :class:`InputError`."""
     kind = content_type.split(";")[0].strip().lower()
     if kind in ("text/plain", "text/html"):
@@ -61,8 +59,7 @@ def document_from_body(body: bytes, content_type: str) -> Document:
     if not isinstance(value, str):
         raise InputError(f"'{key}' must be a string")
     if key == "url":
-        text, kind = fetch(value)
-        return _document(text, kind, declared, value)
+        return fetch_document(value, declared, policy or FetchPolicy(public_only=True))
     return _document(value, key, declared, data.get("source_uri"))
 
 
@@ -83,24 +80,19 @@ def _document(text: str, kind: str, declared: dict[str, Any], uri: Any) -> Docum
     return Document(source, text, kind, declared)  # type: ignore[arg-type]
 
 
-def fetch(url: str) -> tuple[str, str]:
-    """Download a page (http/https only, size- and time-limited)."""
-    from storyline.read.decode import decode_bytes
+def fetch_document(url: str, declared: dict[str, Any], policy: FetchPolicy) -> Document:
+    """Fetch a posted URL the way ``storyline ingest URL`` does: robots.txt, size cap, retries,
+    and (on a server, by default) public addresses only."""
+    from storyline.fetch.http import PAGE_TYPES, Fetcher
+    from storyline.fetch.pages import document_from_fetch, is_url
 
-    if not url.lower().startswith(("http://", "https://")):
+    if not is_url(url):
         raise InputError(f"url {url!r} must start with http:// or https://")
-    request = urllib.request.Request(url, headers={"User-Agent": "storyline"})
-    try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as resp:
-            raw = resp.read(FETCH_LIMIT + 1)
-            ctype = resp.headers.get_content_type()
-            charset = resp.headers.get_content_charset()
-    except OSError as exc:
-        raise InputError(f"cannot fetch {url}: {exc}") from None
-    if len(raw) > FETCH_LIMIT:
-        raise InputError(f"{url} is larger than {FETCH_LIMIT} bytes")
-    text, _codec = decode_bytes(raw, [charset])
-    return text, "html" if "html" in ctype or text.lstrip().startswith("<") else "text"
+    with Fetcher(policy) as fetcher:
+        result = fetcher.fetch(url, allowed_types=PAGE_TYPES)
+    if result.status != "ok":
+        raise InputError(f"cannot fetch it: {result.message}", url)
+    return document_from_fetch(result, url, extra=declared)
 
 
 def ingest_one(store: Store, doc: Document) -> dict[str, Any]:
@@ -119,4 +111,4 @@ def ingest_one(store: Store, doc: Document) -> dict[str, Any]:
     return out
 
 
-__all__ = ["document_from_body", "fetch", "ingest_one"]
+__all__ = ["document_from_body", "fetch_document", "ingest_one"]

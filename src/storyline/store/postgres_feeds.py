@@ -1,0 +1,290 @@
+"""Feeds, feed items, fetch state and host counters on PostgreSQL, mixed into ``PostgresStore``.
+
+The same tables and answers as :mod:`storyline.store.sqlite_feeds` (whose row helpers and upsert
+clauses are reused, so both backends return the same shapes and merge the same way). What differs
+is that PostgreSQL does not serialise writers, so correctness under concurrency rests on each
+write being one statement the database makes atomic:
+
+* counters are incremented inside ``INSERT ... ON CONFLICT DO UPDATE`` (``attempts + 1``,
+  ``requests + excluded.requests``): two sessions upserting the same row queue on its lock and
+  both increments land;
+* ``add_feed`` inserts with a *target-less* ``ON CONFLICT DO NOTHING``: ``feeds`` has two unique
+  keys (``id`` and ``url``) and a conflict on a key that is not the conflict target would be an
+  error when two sessions add the same URL at the same moment; without a target every unique
+  key is an arbiter. The optional name is then set by a separate ``UPDATE`` in the same
+  transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from storyline.errors import NotFound, StoreError
+from storyline.store.base import feed_id as make_feed_id
+from storyline.store.sqlite_feeds import (
+    FEED_ITEM_SQL,
+    FEED_SQL,
+    FETCH_SQL,
+    HOST_SQL,
+    RECORD_FETCH_UPDATE,
+    RECORD_HOST_UPDATE,
+    check_count,
+    check_status,
+    clean_host,
+    clean_url,
+    feed_row,
+    fetch_row,
+    host_row,
+    is_id_prefix,
+    item_row,
+    now,
+    prefix_match,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+T = TypeVar("T")
+
+
+class PostgresFeedsMixin:
+    """Feed and fetch-state storage; needs the host's ``_read``, ``_write``, ``_page``, ``path``."""
+
+    path: str
+
+    if TYPE_CHECKING:  # provided by PostgresStore
+
+        def _read(
+            self, doing: str, *, snapshot: bool = False
+        ) -> AbstractContextManager[psycopg.Connection[Any]]: ...
+
+        def _write(self, doing: str, work: Callable[[psycopg.Connection[Any]], T]) -> T: ...
+
+        @staticmethod
+        def _page(limit: int, offset: int) -> tuple[int, int]: ...
+
+    # -- feeds ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _feed_by_id(conn: psycopg.Connection[Any], fid: str) -> dict[str, Any] | None:
+        row = conn.execute(FEED_SQL + " WHERE f.id = %s GROUP BY f.id", (fid,)).fetchone()
+        return feed_row(row) if row else None
+
+    def _resolve_feed(self, conn: psycopg.Connection[Any], ref: str) -> str:
+        """Feed id, unique id prefix or exact URL -> feed id (NotFound / ambiguity errors)."""
+        ref = ref.strip()
+        if "\x00" in ref:  # PostgreSQL text cannot hold NUL: such a ref names nothing
+            raise NotFound(f"no feed with id or URL {ref!r} in {self.path}")
+        if is_id_prefix(ref):
+            key = ref.lower()
+            rows = conn.execute(
+                "SELECT id FROM feeds WHERE id >= %s AND id < %s ORDER BY id LIMIT 6",
+                (key, key + "g"),  # ids are lower-case hex, and "g" sorts after "f" (COLLATE C)
+            ).fetchall()
+            found = prefix_match(ref, [r[0] for r in rows])
+            if found:
+                return found
+        row = conn.execute("SELECT id FROM feeds WHERE url = %s", (ref,)).fetchone()
+        if row:
+            return str(row[0])
+        raise NotFound(f"no feed with id or URL {ref!r} in {self.path}")
+
+    def add_feed(self, url: str, *, name: str | None = None) -> dict[str, Any]:
+        url = clean_url(url)
+        fid = make_feed_id(url)
+
+        def work(conn: psycopg.Connection[Any]) -> dict[str, Any] | None:
+            conn.execute(
+                "INSERT INTO feeds (id, url, name, added) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                (fid, url, name, now()),
+            )
+            if name is not None:
+                conn.execute("UPDATE feeds SET name = %s WHERE url = %s", (name, url))
+            return self._feed_by_id(conn, fid)
+
+        feed = self._write("add a feed", work)
+        if feed is None or feed["url"] != url:  # 48-bit id collision: never silently merge
+            raise StoreError(f"cannot add feed {url!r}: its id {fid} is taken by another URL")
+        return feed
+
+    def feeds(self) -> list[dict[str, Any]]:
+        with self._read("list feeds") as conn:
+            rows = conn.execute(FEED_SQL + " GROUP BY f.id ORDER BY f.seq").fetchall()
+        return [feed_row(r) for r in rows]
+
+    def feed(self, ref: str) -> dict[str, Any]:
+        with self._read("read a feed", snapshot=True) as conn:
+            feed = self._feed_by_id(conn, self._resolve_feed(conn, ref))
+        if feed is None:  # removed between the two statements (snapshot: cannot happen)
+            raise NotFound(f"no feed with id or URL {ref!r} in {self.path}")
+        return feed
+
+    def remove_feed(self, ref: str) -> dict[str, Any]:
+        def work(conn: psycopg.Connection[Any]) -> dict[str, Any]:
+            fid = self._resolve_feed(conn, ref)
+            # lock the row first: the counts returned are the ones deleted with it
+            conn.execute("SELECT 1 FROM feeds WHERE id = %s FOR UPDATE", (fid,))
+            feed = self._feed_by_id(conn, fid)
+            if feed is None:  # another session removed it meanwhile
+                raise NotFound(f"no feed with id or URL {ref!r} in {self.path}")
+            conn.execute("DELETE FROM feeds WHERE id = %s", (fid,))  # items: ON DELETE CASCADE
+            return feed
+
+        return self._write("remove a feed", work)
+
+    def record_feed_check(
+        self,
+        feed_id: str,
+        *,
+        checked_at: str,
+        ok: bool,
+        error: str | None = None,
+        kind: str | None = None,
+        title: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        common = (
+            "checks = checks + 1, last_checked = %s, "
+            "kind = coalesce(%s, kind), title = coalesce(%s, title)"
+        )
+        params: tuple[Any, ...]
+        if ok:
+            sql = (
+                f"UPDATE feeds SET {common}, last_ok = %s, consecutive_errors = 0, "
+                "etag = %s, last_modified = %s WHERE id = %s"
+            )
+            params = (checked_at, kind, title, checked_at, etag, last_modified, feed_id)
+        else:
+            sql = (
+                f"UPDATE feeds SET {common}, last_error = %s, last_error_at = %s, "
+                "consecutive_errors = consecutive_errors + 1 WHERE id = %s"
+            )
+            params = (checked_at, kind, title, error, checked_at, feed_id)
+
+        def work(conn: psycopg.Connection[Any]) -> None:
+            if conn.execute(sql, params).rowcount == 0:
+                raise NotFound(f"no feed with id {feed_id!r} in {self.path}")
+
+        self._write("record a feed check", work)
+
+    # -- feed items ----------------------------------------------------------------------------
+
+    def feed_items_done(
+        self, feed_id: str, keys: Sequence[str], *, max_attempts: int = 3
+    ) -> set[str]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return set()
+        # one array parameter, however many keys: no statement-size or parameter limits
+        with self._read("read feed items") as conn:
+            rows = conn.execute(
+                "SELECT item_key FROM feed_items WHERE feed_id = %s AND item_key = ANY(%s) "
+                "AND (status IN ('stored', 'skipped') OR (status = 'failed' AND attempts >= %s))",
+                (feed_id, wanted, max_attempts),
+            ).fetchall()
+        return {r[0] for r in rows}
+
+    def record_feed_item(
+        self,
+        feed_id: str,
+        key: str,
+        url: str,
+        *,
+        status: str,
+        at: str,
+        title: str | None = None,
+        published: str | None = None,
+        article_id: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        check_status(status)
+
+        def work(conn: psycopg.Connection[Any]) -> None:
+            if not conn.execute("SELECT 1 FROM feeds WHERE id = %s", (feed_id,)).fetchone():
+                raise NotFound(f"no feed with id {feed_id!r} in {self.path}")
+            conn.execute(
+                "INSERT INTO feed_items (feed_id, item_key, url, title, published, status, "
+                "article_id, message, attempts, first_seen, last_tried) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 1, %s, %s) "
+                "ON CONFLICT (feed_id, item_key) DO UPDATE SET "
+                "attempts = feed_items.attempts + 1, last_tried = excluded.last_tried, "
+                "url = excluded.url, status = excluded.status, "
+                "article_id = excluded.article_id, message = excluded.message, "
+                "title = coalesce(excluded.title, feed_items.title), "
+                "published = coalesce(excluded.published, feed_items.published)",
+                (feed_id, key, url, title, published, status, article_id, message, at, at),
+            )
+
+        self._write("record a feed item", work)
+
+    def feed_items(self, feed_id: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        limit, offset = self._page(limit, offset)
+        with self._read("list feed items") as conn:
+            rows = conn.execute(
+                FEED_ITEM_SQL + " WHERE feed_id = %s ORDER BY first_seen DESC, item_key "
+                "LIMIT %s OFFSET %s",
+                (feed_id, limit, offset),
+            ).fetchall()
+        return [item_row(r) for r in rows]
+
+    # -- fetch state and hosts -----------------------------------------------------------------
+
+    def fetch_state(self, url: str) -> dict[str, Any] | None:
+        with self._read("read a fetch state") as conn:
+            row = conn.execute(FETCH_SQL + " WHERE url = %s", (url,)).fetchone()
+        return fetch_row(row) if row else None
+
+    def record_fetch(
+        self,
+        url: str,
+        *,
+        status: str,
+        fetched_at: str,
+        final_url: str | None = None,
+        http_status: int | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        article_id: str | None = None,
+    ) -> None:
+        params = (url, final_url, status, http_status, etag, last_modified, fetched_at, article_id)
+        self._write(
+            "record a fetch",
+            lambda conn: conn.execute(
+                "INSERT INTO fetches (url, final_url, status, http_status, etag, last_modified, "
+                "fetched_at, article_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                f"ON CONFLICT (url) DO UPDATE SET {RECORD_FETCH_UPDATE}",
+                params,
+            ),
+        )
+
+    def record_host(
+        self,
+        host: str,
+        *,
+        requests: int = 0,
+        failures: int = 0,
+        ok_at: str | None = None,
+        error: str | None = None,
+        error_at: str | None = None,
+    ) -> None:
+        host = clean_host(host)
+        check_count("requests", requests)
+        check_count("failures", failures)
+        self._write(
+            "record host counters",
+            lambda conn: conn.execute(
+                "INSERT INTO hosts (host, requests, failures, last_ok, last_error, last_error_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s) "
+                f"ON CONFLICT (host) DO UPDATE SET {RECORD_HOST_UPDATE}",
+                (host, requests, failures, ok_at, error, error_at),
+            ),
+        )
+
+    def hosts(self) -> list[dict[str, Any]]:
+        with self._read("list hosts") as conn:
+            rows = conn.execute(HOST_SQL + " ORDER BY host").fetchall()
+        return [host_row(r) for r in rows]
