@@ -75,6 +75,9 @@ def serve(address: str, texts: list[str], indexes: range, latency: float) -> Thr
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes: with Nagle on, the second waits for the
+        # client's delayed ACK (~40 ms), which would add a latency no real server has
+        disable_nagle_algorithm = True
 
         def log_message(self, *args: object) -> None:  # quiet
             pass

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pgtools import as_user, free_port, pg_tools, pg_user, run
@@ -33,6 +34,24 @@ def seeds(shared: Path) -> dict[str, Path]:
     if not folder.is_dir():
         pytest.skip("../shared/seeds is not present")
     return {p.name[:3]: p for p in sorted(folder.glob("*.txt"))}
+
+
+@pytest.fixture
+def site() -> Iterator[Any]:
+    """A local web site on 127.0.0.1 (``httpsite.LocalSite``), for fetch and feed tests."""
+    from httpsite import LocalSite
+
+    with LocalSite("127.0.0.1") as s:
+        yield s
+
+
+@pytest.fixture
+def other() -> Iterator[Any]:
+    """A second site on another loopback address (127.0.0.2), so another host."""
+    from httpsite import LocalSite
+
+    with LocalSite("127.0.0.2") as s:
+        yield s
 
 
 @pytest.fixture(scope="session")

@@ -43,19 +43,6 @@ HTML = "<html><head><title>News</title></head><body><p>Something happened.</p></
 
 
 @pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite("127.0.0.1") as s:
-        yield s
-
-
-@pytest.fixture
-def other() -> Iterator[LocalSite]:
-    """A second host: a different loopback address, so a different host key."""
-    with LocalSite("127.0.0.2") as s:
-        yield s
-
-
-@pytest.fixture
 def fetcher() -> Iterator[Fetcher]:
     with Fetcher(FAST) as f:
         yield f

@@ -270,6 +270,11 @@ def test_feed_items_order_and_pages(store: Store) -> None:
     assert store.feed_items("ffffffffffff") == []
     with pytest.raises(StoreError, match="limit"):
         store.feed_items(fid, limit=-1)
+    # what the next poll retries: failed items with attempts left
+    assert [i["key"] for i in store.feed_items(fid, retryable=3)] == ["new"]
+    for at in (T2, T3):
+        store.record_feed_item(fid, "new", "https://x/new", status="failed", at=at)
+    assert store.feed_items(fid, retryable=3) == []
 
 
 def test_remove_feed_cascades_items_but_keeps_articles(store: Store) -> None:

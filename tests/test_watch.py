@@ -217,19 +217,6 @@ def one_line(text: str) -> str:
 
 
 @pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite("127.0.0.1") as s:
-        yield s
-
-
-@pytest.fixture
-def other() -> Iterator[LocalSite]:
-    """A second outlet: another loopback address, so another host."""
-    with LocalSite("127.0.0.2") as s:
-        yield s
-
-
-@pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     s = open_store(tmp_path / "s.db")
     yield s

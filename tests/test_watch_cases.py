@@ -41,19 +41,6 @@ HTTP_500 = "HTTP 500 Internal Server Error after 2 attempts"  # FAST retries onc
 
 
 @pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite("127.0.0.1") as s:
-        yield s
-
-
-@pytest.fixture
-def other() -> Iterator[LocalSite]:
-    """Another host (another loopback address)."""
-    with LocalSite("127.0.0.2") as s:
-        yield s
-
-
-@pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     s = open_store(tmp_path / "s.db")
     yield s

@@ -165,9 +165,15 @@ def test_a_readers_path_through_the_site(page: Any, base_url: str) -> None:
     page.wait_for_timeout(200)
     assert world.get_attribute("viewBox") != "-180 -90 360 180"
 
+    # the feeds page, reached from the navigation: this store follows none yet, so it says how
+    page.locator("nav a", has_text="Feeds").first.click()
+    assert page.url.endswith("/feeds")
+    assert "No feeds followed yet" in page.locator(".empty-state").inner_text()
+    _shot(page, "8-feeds")
+
     page.goto(base_url + "/docs")
     page.wait_for_selector(".api-endpoint")
     assert page.locator(".api-endpoint").count() >= 10
-    _shot(page, "8-api-docs")
+    _shot(page, "9-api-docs")
 
     assert not page.errors, page.errors  # type: ignore[attr-defined]

@@ -107,12 +107,6 @@ def test_server_refuses_to_fetch_private_addresses(tmp_path: Path, site: LocalSi
     assert site.requests == []
 
 
-@pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite() as s:
-        yield s
-
-
 def _json(client: TestClient, url: str, status: int = 200, **kw: Any) -> Any:
     r = client.get(url, **kw)
     assert r.status_code == status, (url, r.text[:300])

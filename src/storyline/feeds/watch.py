@@ -238,16 +238,15 @@ def _feed_items(
 
 
 def _failed_items(store: Store, feed_id: str) -> list[FeedItem]:
-    """The feed's failed items as recorded: an unchanged feed (304) is not parsed again, yet
-    its failed items are due their retries (those out of attempts are dropped as done)."""
+    """The feed's failed items that have attempts left: an unchanged feed (304) is not parsed
+    again, yet those items are due their retries."""
     found: list[FeedItem] = []
     offset, page = 0, 1000
     while True:
-        rows = store.feed_items(feed_id, limit=page, offset=offset)
+        rows = store.feed_items(feed_id, limit=page, offset=offset, retryable=MAX_ATTEMPTS)
         for r in rows:
-            if r["status"] == "failed":
-                guid = r["key"] if r["key"] != r["url"] else None
-                found.append(FeedItem(r["url"], guid, r["title"], r["published"]))
+            guid = r["key"] if r["key"] != r["url"] else None
+            found.append(FeedItem(r["url"], guid, r["title"], r["published"]))
         if len(rows) < page:
             return found
         offset += page

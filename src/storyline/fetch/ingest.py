@@ -10,6 +10,7 @@ cleaned again. Per-host counters are added to the store when the batch ends, how
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -108,16 +109,29 @@ def fetch_pages(
         by_url[request.url] = [request]
         jobs.append((request.url, _validators(store, request.url)))
     tally = tally or HostTally()
+    run = _Run(store, report, language, declared, analyse, on_item)
     try:
         results = fetcher.fetch_many(jobs, concurrency=concurrency, allowed_types=PAGE_TYPES)
         for result in results:
             first, *others = by_url[result.url]
-            outcome = _take(store, result, first, report, language, declared, analyse, on_item)
+            outcome = _take(run, result, first)
             yield outcome
             for other in others:
                 yield PageOutcome(other, outcome.status, outcome.article_id, outcome.message)
     finally:
         tally.save(store, fetcher.host_stats())
+
+
+@dataclass
+class _Run:
+    """What every page of one :func:`fetch_pages` call is ingested with."""
+
+    store: Store
+    report: IngestReport
+    language: str | None
+    declared: dict[str, Any] | None
+    analyse: bool
+    on_item: Callable[[str, str], None] | None
 
 
 def _validators(store: Store, url: str) -> Validators | None:
@@ -129,67 +143,45 @@ def _validators(store: Store, url: str) -> Validators | None:
     return validators if validators.any() else None
 
 
-def _take(
-    store: Store,
-    result: FetchResult,
-    request: PageRequest,
-    report: IngestReport,
-    language: str | None,
-    declared: dict[str, Any] | None,
-    analyse: bool,
-    on_item: Callable[[str, str], None] | None,
-) -> PageOutcome:
+def _record(store: Store, url: str, result: FetchResult, article_id: str | None = None) -> None:
+    """Remember this fetch of ``url``: its outcome, validators and the article it became."""
+    store.record_fetch(
+        url,
+        status=result.status,
+        fetched_at=result.fetched_at,
+        final_url=result.final_url,
+        http_status=result.http_status,
+        etag=result.validators.etag,
+        last_modified=result.validators.last_modified,
+        article_id=article_id,
+    )
+
+
+def _take(run: _Run, result: FetchResult, request: PageRequest) -> PageOutcome:
     """Record one fetch and, when it brought a page, ingest it."""
     url = request.url
     if result.status == "not_modified":
-        state = store.fetch_state(url) or {}
+        state = run.store.fetch_state(url) or {}
         article_id = state.get("article_id")
-        store.record_fetch(
+        run.store.record_fetch(
             url, status="not_modified", fetched_at=result.fetched_at, http_status=304
         )
         if article_id:
-            note_stored(report, url, "exists", article_id, on_item)
+            note_stored(run.report, url, "exists", article_id, run.on_item)
         return PageOutcome(request, "not_modified", article_id, "not modified", result)
     if result.status != "ok":
-        store.record_fetch(
-            url,
-            status=result.status,
-            fetched_at=result.fetched_at,
-            final_url=result.final_url,
-            http_status=result.http_status,
-        )
-        note_failure(report, url, result.message, on_item)
+        _record(run.store, url, result)
+        note_failure(run.report, url, result.message, run.on_item)
         status: PageStatus = "skipped" if result.status in PERMANENT else "failed"
         return PageOutcome(request, status, None, result.message, result)
-    return _ingest_page(store, result, request, report, language, declared, analyse, on_item)
+    return _ingest_page(run, result, request)
 
 
-def _ingest_page(
-    store: Store,
-    result: FetchResult,
-    request: PageRequest,
-    report: IngestReport,
-    language: str | None,
-    declared: dict[str, Any] | None,
-    analyse: bool,
-    on_item: Callable[[str, str], None] | None,
-) -> PageOutcome:
+def _ingest_page(run: _Run, result: FetchResult, request: PageRequest) -> PageOutcome:
+    """Decode, clean, store (and analyse) a fetched page through the file pipeline."""
     from storyline.fetch.pages import document_from_fetch
 
-    url = request.url
-
-    def record(article_id: str | None, status: str = "ok") -> None:
-        store.record_fetch(
-            url,
-            status=status,
-            fetched_at=result.fetched_at,
-            final_url=result.final_url,
-            http_status=result.http_status,
-            etag=result.validators.etag,
-            last_modified=result.validators.last_modified,
-            article_id=article_id,
-        )
-
+    url, report = request.url, run.report
     try:
         doc = document_from_fetch(
             result,
@@ -197,39 +189,44 @@ def _ingest_page(
             title=request.title,
             published_fallback=request.published,
             language=request.language,
-            extra=declared,
+            extra=run.declared,
         )
     except StorylineError as exc:
-        record(None)
+        _record(run.store, url, result)
         message = _without_source(str(exc), url)
-        note_failure(report, url, message, on_item)
+        note_failure(report, url, message, run.on_item)
         return PageOutcome(request, "failed", None, message, result)
     before_failed = len(report.failures)
     before_ids = len(report.article_ids)
+    before = Counter(report.counts)
     try:
         ingest_documents(
-            store, [doc], language=language, report=report, on_item=on_item, analyse=analyse
+            run.store,
+            [doc],
+            language=run.language,
+            report=report,
+            on_item=run.on_item,
+            analyse=run.analyse,
         )
     except KeyboardInterrupt:
         if len(report.article_ids) > before_ids:  # stored, then stopped: the next run knows it
-            record(report.article_ids[-1])
+            _record(run.store, url, result, report.article_ids[-1])
         raise
     if len(report.article_ids) > before_ids:
         article_id = report.article_ids[-1]
-        record(article_id)
-        status = _last_status(store, article_id, url)
-        return PageOutcome(request, status, article_id, "", result)
-    record(None)
+        _record(run.store, url, result, article_id)
+        return PageOutcome(request, _how_stored(before, report), article_id, "", result)
+    _record(run.store, url, result)
     failures = report.failures[before_failed:]
     message = failures[-1].message if failures else "not stored"
     return PageOutcome(request, "failed", None, message, result)
 
 
-def _last_status(store: Store, article_id: str, url: str) -> PageStatus:
-    """How the store took the page: new, a copy of a stored text, or a near-duplicate."""
-    summaries = store.copies(article_id)
-    if len(summaries) > 1 and summaries[0].get("source_uri") != url:
-        return "copy"
+def _how_stored(before: Counter[str], report: IngestReport) -> PageStatus:
+    """How the store took the page (new, exists, copy, near_duplicate), from the report."""
+    for status in ("new", "near_duplicate", "copy", "exists"):
+        if report.counts[status] > before[status]:
+            return status  # type: ignore[return-value]
     return "new"
 
 

@@ -551,9 +551,17 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def feed_items(self, feed_id: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    def feed_items(
+        self,
+        feed_id: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        retryable: int | None = None,
+    ) -> list[dict[str, Any]]:
         """A page of the feed's items (:data:`FEED_ITEM_KEYS`), newest ``first_seen`` first,
-        then by key (so pages are stable); ``[]`` for an unknown feed."""
+        then by key (so pages are stable); ``[]`` for an unknown feed. ``retryable=N`` keeps
+        only failed items with fewer than N attempts (what the next poll retries)."""
 
     @abstractmethod
     def fetch_state(self, url: str) -> dict[str, Any] | None:

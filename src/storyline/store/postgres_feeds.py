@@ -221,13 +221,24 @@ class PostgresFeedsMixin:
 
         self._write("record a feed item", work)
 
-    def feed_items(self, feed_id: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    def feed_items(
+        self,
+        feed_id: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        retryable: int | None = None,
+    ) -> list[dict[str, Any]]:
         limit, offset = self._page(limit, offset)
+        where, args = "feed_id = %s", [feed_id]
+        if retryable is not None:
+            where += " AND status = 'failed' AND attempts < %s"
+            args.append(retryable)
         with self._read("list feed items") as conn:
             rows = conn.execute(
-                FEED_ITEM_SQL + " WHERE feed_id = %s ORDER BY first_seen DESC, item_key "
+                FEED_ITEM_SQL + f" WHERE {where} ORDER BY first_seen DESC, item_key "
                 "LIMIT %s OFFSET %s",
-                (feed_id, limit, offset),
+                (*args, limit, offset),
             ).fetchall()
         return [item_row(r) for r in rows]
 

@@ -303,13 +303,24 @@ class SQLiteFeedsMixin:
                 (feed_id, key, url, title, published, status, article_id, message, at, at),
             )
 
-    def feed_items(self, feed_id: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    def feed_items(
+        self,
+        feed_id: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        retryable: int | None = None,
+    ) -> list[dict[str, Any]]:
         limit, offset = self._page(limit, offset)
+        where, args = "feed_id = ?", [feed_id]
+        if retryable is not None:
+            where += " AND status = 'failed' AND attempts < ?"
+            args.append(retryable)
         with self._read("list feed items") as conn:
             rows = conn.execute(
-                FEED_ITEM_SQL + " WHERE feed_id = ? ORDER BY first_seen DESC, item_key "
+                FEED_ITEM_SQL + f" WHERE {where} ORDER BY first_seen DESC, item_key "
                 "LIMIT ? OFFSET ?",
-                (feed_id, limit, offset),
+                (*args, limit, offset),
             ).fetchall()
         return [item_row(r) for r in rows]
 
