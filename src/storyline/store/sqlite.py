@@ -639,12 +639,21 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
             )
             args: list[Any] = [*params, limit, offset]
         else:
-            sql = (
-                f"SELECT {_SUMMARY_SQL}, a.text, {_BM25} AS rank "
-                "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-                "WHERE articles_fts MATCH ?"
+            # Rank first, fetch after: the inner query orders the matches by bm25 touching only
+            # the index (and, with filters, the articles' indexed columns); the text and the
+            # summary columns are read for the page of results alone. Selecting them in the
+            # ranking query made SQLite load them for every match (3x slower for a common word
+            # on 100k articles).
+            ranked = (
+                f"SELECT articles_fts.rowid AS seq, {_BM25} AS rank FROM articles_fts "
+                + ("JOIN articles a ON a.seq = articles_fts.rowid " if where else "")
+                + "WHERE articles_fts MATCH ?"
                 + "".join(f" AND {w}" for w in where)
-                + " ORDER BY rank, a.seq LIMIT ? OFFSET ?"
+                + " ORDER BY rank, articles_fts.rowid LIMIT ? OFFSET ?"
+            )
+            sql = (
+                f"WITH top AS ({ranked}) SELECT {_SUMMARY_SQL}, a.text, top.rank "
+                "FROM top JOIN articles a ON a.seq = top.seq ORDER BY top.rank, a.seq"
             )
             args = [fts5_query(parsed), *params, limit, offset]
         with self._read(f"search for {query!r}") as conn:
@@ -902,9 +911,15 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
     _ENTITY_SQL = """
         SELECT e.id, e.label, e.name, sum(m.mentions) AS mentions, count(*) AS articles,
                min(m.day) AS first_seen, max(m.day) AS last_seen,
-               (SELECT group_concat(DISTINCT x.language) FROM entity_aliases x
-                 WHERE x.entity_id = e.id) AS languages
+               (SELECT group_concat(l.language) FROM entity_languages l
+                 WHERE l.entity_id = e.id) AS languages
         FROM entities e JOIN entity_mentions m ON m.entity_id = e.id
+    """
+    _RANKED_ENTITY_SQL = """
+        SELECT e.id, e.label, e.name, s.mentions, s.articles, s.first_seen, s.last_seen,
+               (SELECT group_concat(l.language) FROM entity_languages l
+                 WHERE l.entity_id = e.id) AS languages
+        FROM entity_stats s JOIN entities e ON e.id = s.entity_id
     """
     _ENTITY_KEYS = (
         "id", "label", "name", "mentions", "articles", "first_seen", "last_seen", "languages",
@@ -940,10 +955,11 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
                 "WHERE x.entity_id = e.id AND x.alias_key LIKE ?))"
             )
             params.extend([like, like])
-        sql = self._ENTITY_SQL
+        # the kept totals (entity_stats, migration 0007), read in rank order from their index
+        sql = self._RANKED_ENTITY_SQL
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " GROUP BY e.id ORDER BY mentions DESC, e.name LIMIT ? OFFSET ?"
+        sql += " ORDER BY s.mentions DESC, e.name LIMIT ? OFFSET ?"
         with self._read("list entities") as conn:
             rows = conn.execute(sql, [*params, limit, offset]).fetchall()
         return [self._entity_dict(r) for r in rows]
