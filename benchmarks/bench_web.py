@@ -21,7 +21,8 @@ What is measured, and why this way:
   so it includes the client's own time; throughput is recorded requests / ``--duration``.
   Closed-loop with 8 clients means latency is what a user sees when 8 requests are always in
   flight, i.e. under saturation of a 2-core machine, not at an idle server.
-* **Scenarios**: event page (HTML) and event JSON over random event IDs; search JSON and HTML
+* **Scenarios**: event page (HTML) and event JSON over random event IDs; the entity registry
+  page (one of its first five pages, all labels or one); search JSON and HTML
   with a random 1-2 word query (each word common, 70%, or rare, 30%: :func:`webstore.query_words`);
   search JSON with ``lang`` and a 1-3 month ``from``/``to`` window; search JSON with an
   ``entity`` (one of the 50 most mentioned) or a ``place`` filter. Every client draws its own
@@ -164,6 +165,14 @@ def search_entity_place(inputs: Inputs, rng: random.Random) -> str:
     return _url("/search.json", q=_query(inputs, rng), place=rng.choice(inputs.places))
 
 
+def entities_html(inputs: Inputs, rng: random.Random) -> str:
+    """The entity registry, most mentioned first: one of its first five pages, any label."""
+    label = rng.choice(("", "PER", "ORG", "LOC"))
+    return _url(
+        "/entities", offset=str(50 * rng.randrange(5)), **({"label": label} if label else {})
+    )
+
+
 SCENARIOS: list[tuple[str, UrlMaker]] = [
     ("event page (HTML)", event_html),
     ("event (JSON)", event_json),
@@ -171,6 +180,7 @@ SCENARIOS: list[tuple[str, UrlMaker]] = [
     ("search (HTML)", search_html),
     ("search + lang + dates (JSON)", search_lang_dates),
     ("search + entity or place (JSON)", search_entity_place),
+    ("entity registry (HTML)", entities_html),
 ]
 
 # ---------------------------------------------------------------------------------------------
