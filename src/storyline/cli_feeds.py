@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from storyline import api_feeds
@@ -215,7 +216,10 @@ def watch(
     if not feed and not _followed(db):
         raise InputError("no feeds followed yet: add one with `storyline feeds add URL`")
 
+    live = _PollProgress(enabled=not (quiet or as_json) and err.is_terminal)
+
     def on_poll(report: Any, wait: float) -> None:
+        live.stop()
         if as_json:
             out.print_json(data=report.to_dict(), indent=None)
             return
@@ -244,10 +248,55 @@ def watch(
             concurrency=concurrency,
             polls=1 if once else None,
             on_poll=on_poll,
+            on_item=live.item,
         )
     except KeyboardInterrupt:
+        live.stop()
         err.print("[yellow]stopped: what was fetched is stored; run again to continue[/]")
         raise typer.Exit(130) from None
+
+
+class _PollProgress:
+    """A live line on stderr while a poll fetches pages: how many, how many failed, which one.
+
+    A first poll of a big sitemap can take many minutes; the status line only comes at its
+    end. Started by the first page of a poll, cleared before the poll's status line.
+    """
+
+    _STORED = frozenset({"new", "exists", "copy", "near_duplicate"})
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.progress: Progress | None = None
+        self.task: Any = None
+        self.pages = self.failed = 0
+
+    def item(self, source: str, status: str) -> None:
+        if not self.enabled or status not in self._STORED | {"failed"}:
+            return
+        if self.progress is None:
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]poll[/bold] {task.fields[counts]}"),
+                TimeElapsedColumn(),
+                TextColumn("[dim]{task.fields[current]}[/dim]"),
+                console=err,
+                transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("poll", counts="", current="")
+        self.pages += 1
+        self.failed += status == "failed"
+        counts = f"{self.pages} pages" + (
+            f", [red]{self.failed} failed[/red]" if self.failed else ""
+        )
+        current = source if len(source) <= 60 else "…" + source[-59:]
+        self.progress.update(self.task, counts=counts, current=escape(current))
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+        self.progress, self.pages, self.failed = None, 0, 0
 
 
 def _followed(db: str | None) -> list[dict[str, Any]]:
