@@ -17,8 +17,7 @@ training script) does not pull in the store, trafilatura and the classifier.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from storyline.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -60,14 +59,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'storyline' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*_EXPORTS, "__version__"])
+__getattr__, __dir__ = lazy_exports("storyline", _EXPORTS, ["__version__"])
 
 
 __all__ = sorted(_EXPORTS)

@@ -7,10 +7,10 @@ items without paying for either.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from storyline.feeds.types import FeedItem, FeedKind, ParsedFeed
+from storyline.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from storyline.feeds.discover import feed_links
@@ -29,14 +29,9 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'storyline.feeds' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*_LAZY, "FeedItem", "FeedKind", "ParsedFeed"])
+__getattr__, __dir__ = lazy_exports(
+    "storyline.feeds", _LAZY, ["FeedItem", "FeedKind", "ParsedFeed"]
+)
 
 
 __all__ = [

@@ -8,11 +8,11 @@ speak about fetches without loading the HTTP stack.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from storyline.fetch.hosts import host_key
 from storyline.fetch.types import FetchPolicy, FetchResult, FetchStatus, HostStats, Validators
+from storyline.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from storyline.fetch.http import FEED_ACCEPT, FEED_TYPES, PAGE_ACCEPT, PAGE_TYPES, Fetcher
@@ -28,14 +28,7 @@ _LAZY = {
 _EAGER = ["FetchPolicy", "FetchResult", "FetchStatus", "HostStats", "Validators", "host_key"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'storyline.fetch' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*_LAZY, *_EAGER])
+__getattr__, __dir__ = lazy_exports("storyline.fetch", _LAZY, _EAGER)
 
 
 __all__ = [
