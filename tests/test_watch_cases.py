@@ -370,3 +370,50 @@ def test_interrupted_poll_resumes_without_refetching(
     assert all(store.event_of(i) for i in ids)
     assert [store.get(i).title for i in ids] == [STORIES[n][0] for n in range(4, 8)]
     assert all(_item(store, feed_url, site.url(p))["status"] == "stored" for p in paths)
+
+
+SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+NEWS_NS = 'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+
+
+def test_news_sitemap_index_is_followed_one_level(
+    store: Store, site: LocalSite, fetcher: Fetcher
+) -> None:
+    """An index's child sitemaps are read (a failing child is a warning, not a failed feed)
+    and their pages ingested, dated by the news sitemap (or ``lastmod``) when undated."""
+    site.add("/a.html", story_page(0))
+    site.add("/b.html", story_page(1))
+    news = (
+        f'<?xml version="1.0" encoding="UTF-8"?><urlset {SITEMAP_NS} {NEWS_NS}>'
+        f"<url><loc>{site.url('/a.html')}</loc><news:news><news:publication>"
+        "<news:name>Lokalblatt</news:name><news:language>de</news:language></news:publication>"
+        "<news:publication_date>2026-11-30T08:00:00+01:00</news:publication_date>"
+        "<news:title>Meldung A</news:title></news:news></url></urlset>"
+    )
+    plain = (
+        f'<?xml version="1.0" encoding="UTF-8"?><urlset {SITEMAP_NS}>'
+        f"<url><loc>{site.url('/b.html')}</loc><lastmod>2026-11-29</lastmod></url></urlset>"
+    )
+    site.add("/news.xml", news, content_type="application/xml")
+    site.add("/plain.xml", plain, content_type="application/xml")
+    site.add("/broken.xml", "kaputt", status=500, content_type="text/plain")
+    index = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex {SITEMAP_NS}>'
+        + "".join(
+            f"<sitemap><loc>{site.url(p)}</loc></sitemap>"
+            for p in ("/news.xml", "/broken.xml", "/plain.xml")
+        )
+        + "</sitemapindex>"
+    )
+    site.add("/sitemap_index.xml", index, content_type="application/xml")
+    store.add_feed(site.url("/sitemap_index.xml"))
+
+    report = poll(store, fetcher=fetcher, analyse=False)
+    feed = report.feeds[0]
+    assert (feed.status, feed.items, feed.stored, feed.failed) == ("ok", 2, 2, 0)
+    assert any("/broken.xml" in w and "HTTP 500" in w for w in feed.warnings)
+    assert store.feeds()[0]["kind"] == "sitemap_index"
+    a = store.get(article_of(store, site.url("/a.html")))
+    assert a.published == "2026-11-30" and a.metadata["published_from"] == "feed"
+    b = store.get(article_of(store, site.url("/b.html")))
+    assert b.published == "2026-11-29"

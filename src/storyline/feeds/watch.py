@@ -219,7 +219,7 @@ def _feed_items(
     try:
         parsed = parse_feed(result.content or b"", row["url"], result.content_type)
         if parsed.kind == "sitemap_index":
-            parsed = _follow_index(store, fetcher, parsed, row["url"], feed)
+            parsed = _follow_index(fetcher, parsed, row["url"])
     except StorylineError as exc:
         return _feed_failed(store, row, feed, at, _message(exc, row["url"]))
     feed.warnings = list(parsed.warnings)
@@ -259,9 +259,7 @@ def _feed_failed(store: Store, row: dict[str, Any], feed: FeedPoll, at: str, mes
     return None
 
 
-def _follow_index(
-    store: Store, fetcher: Any, index: ParsedFeed, url: str, feed: FeedPoll
-) -> ParsedFeed:
+def _follow_index(fetcher: Any, index: ParsedFeed, url: str) -> ParsedFeed:
     """The items of the index's first :data:`MAX_CHILD_SITEMAPS` child sitemaps, in order.
 
     A child that fails is a warning, not a failed feed: the others still count.
