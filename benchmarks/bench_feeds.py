@@ -217,7 +217,21 @@ def table(rows: list[dict[str, Any]], latency: float) -> str:
             f"{r['pages'] / r['seconds']:.1f} | {samples[0][1]:.0f} → {samples[-1][1]:.0f} | "
             f"{'-' if slope is None else f'{slope:+.2f}'} |"
         )
+    lines += ["", *NOTES]
     return "\n".join(lines)
+
+
+NOTES = [
+    "- Pages: German news (10kGNAD texts, rotated so 10,000 pages are distinct) with menus, "
+    "related links and a footer, no date in the page (the feed's date is used). storyline runs "
+    "what `storyline watch --once` runs with `--delay 0`: robots.txt, conditional requests, "
+    "size cap, decode, clean, deduplicate, store in SQLite; trafilatura only fetches and "
+    "extracts (no storage, no deduplication).",
+    "- growth: least-squares slope of resident memory over pages after the first 2,000 (caches "
+    "warm), sampled every 250 pages. Flat is ~0.",
+    "- Full-pipeline rows are bound by the German NER (about 0.5 s of CPU per article), not by "
+    "fetching.",
+]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
