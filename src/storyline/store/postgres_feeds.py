@@ -24,21 +24,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from storyline.errors import NotFound, StoreError
 from storyline.store.base import feed_id as make_feed_id
 from storyline.store.sqlite_feeds import (
-    FEED_ITEM_SQL,
     FEED_SQL,
-    FETCH_SQL,
-    HOST_SQL,
     RECORD_FETCH_UPDATE,
     RECORD_HOST_UPDATE,
+    FeedReads,
     check_count,
     check_status,
     clean_host,
     clean_url,
     feed_row,
-    fetch_row,
-    host_row,
     is_id_prefix,
-    item_row,
     now,
     prefix_match,
 )
@@ -49,9 +44,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class PostgresFeedsMixin:
+class PostgresFeedsMixin(FeedReads):
     """Feed and fetch-state storage; needs the host's ``_read``, ``_write``, ``_page``, ``path``."""
 
+    _PH = "%s"
     path: str
 
     if TYPE_CHECKING:  # provided by PostgresStore
@@ -109,11 +105,6 @@ class PostgresFeedsMixin:
         if feed is None or feed["url"] != url:  # 48-bit id collision: never silently merge
             raise StoreError(f"cannot add feed {url!r}: its id {fid} is taken by another URL")
         return feed
-
-    def feeds(self) -> list[dict[str, Any]]:
-        with self._read("list feeds") as conn:
-            rows = conn.execute(FEED_SQL + " GROUP BY f.id ORDER BY f.seq").fetchall()
-        return [feed_row(r) for r in rows]
 
     def feed(self, ref: str) -> dict[str, Any]:
         with self._read("read a feed", snapshot=True) as conn:
@@ -221,33 +212,7 @@ class PostgresFeedsMixin:
 
         self._write("record a feed item", work)
 
-    def feed_items(
-        self,
-        feed_id: str,
-        *,
-        limit: int = 50,
-        offset: int = 0,
-        retryable: int | None = None,
-    ) -> list[dict[str, Any]]:
-        limit, offset = self._page(limit, offset)
-        where, args = "feed_id = %s", [feed_id]
-        if retryable is not None:
-            where += " AND status = 'failed' AND attempts < %s"
-            args.append(retryable)
-        with self._read("list feed items") as conn:
-            rows = conn.execute(
-                FEED_ITEM_SQL + f" WHERE {where} ORDER BY first_seen DESC, item_key "
-                "LIMIT %s OFFSET %s",
-                (*args, limit, offset),
-            ).fetchall()
-        return [item_row(r) for r in rows]
-
     # -- fetch state and hosts -----------------------------------------------------------------
-
-    def fetch_state(self, url: str) -> dict[str, Any] | None:
-        with self._read("read a fetch state") as conn:
-            row = conn.execute(FETCH_SQL + " WHERE url = %s", (url,)).fetchone()
-        return fetch_row(row) if row else None
 
     def record_fetch(
         self,
@@ -294,8 +259,3 @@ class PostgresFeedsMixin:
                 (host, requests, failures, ok_at, error, error_at),
             ),
         )
-
-    def hosts(self) -> list[dict[str, Any]]:
-        with self._read("list hosts") as conn:
-            rows = conn.execute(HOST_SQL + " ORDER BY host").fetchall()
-        return [host_row(r) for r in rows]

@@ -146,7 +146,62 @@ def is_id_prefix(ref: str) -> bool:
     return len(ref) >= 4 and bool(_HEX.match(ref.lower()))
 
 
-class SQLiteFeedsMixin:
+class FeedReads:
+    """The read methods of the feed tables, written once for both backends.
+
+    They differ only in the parameter marker (``?`` for sqlite3, ``%s`` for psycopg): each
+    backend's mixin sets :attr:`_PH` and provides ``_read`` (a context manager giving a
+    connection) and ``_page``.
+    """
+
+    _PH = "?"
+
+    if TYPE_CHECKING:  # provided by the store classes
+
+        def _read(self, doing: str) -> AbstractContextManager[Any]: ...
+
+        @staticmethod
+        def _page(limit: int, offset: int) -> tuple[int, int]: ...
+
+    def feeds(self) -> list[dict[str, Any]]:
+        with self._read("list feeds") as conn:
+            rows = conn.execute(FEED_SQL + " GROUP BY f.id ORDER BY f.seq").fetchall()
+        return [feed_row(r) for r in rows]
+
+    def feed_items(
+        self,
+        feed_id: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        retryable: int | None = None,
+    ) -> list[dict[str, Any]]:
+        limit, offset = self._page(limit, offset)
+        ph = self._PH
+        where, args = f"feed_id = {ph}", [feed_id]
+        if retryable is not None:
+            where += f" AND status = 'failed' AND attempts < {ph}"
+            args.append(retryable)
+        with self._read("list feed items") as conn:
+            rows = conn.execute(
+                FEED_ITEM_SQL + f" WHERE {where} ORDER BY first_seen DESC, item_key "
+                f"LIMIT {ph} OFFSET {ph}",
+                (*args, limit, offset),
+            ).fetchall()
+        return [item_row(r) for r in rows]
+
+    def fetch_state(self, url: str) -> dict[str, Any] | None:
+        with self._read("read a fetch state") as conn:
+            row = conn.execute(FETCH_SQL + f" WHERE url = {self._PH}", (url,)).fetchone()
+        return fetch_row(row) if row else None
+
+    def hosts(self) -> list[dict[str, Any]]:
+        with self._read("list hosts") as conn:
+            rows = conn.execute(HOST_SQL + " ORDER BY host").fetchall()
+        return [host_row(r) for r in rows]
+
+
+class SQLiteFeedsMixin(FeedReads):
     """Feed and fetch-state storage; needs the host's ``_read``, ``_write``, ``_page``, ``path``."""
 
     path: str
@@ -199,11 +254,6 @@ class SQLiteFeedsMixin:
         if feed is None or feed["url"] != url:  # 48-bit id collision: never silently merge
             raise StoreError(f"cannot add feed {url!r}: its id {fid} is taken by another URL")
         return feed
-
-    def feeds(self) -> list[dict[str, Any]]:
-        with self._read("list feeds") as conn:
-            rows = conn.execute(FEED_SQL + " GROUP BY f.id ORDER BY f.seq").fetchall()
-        return [feed_row(r) for r in rows]
 
     def feed(self, ref: str) -> dict[str, Any]:
         with self._read("read a feed") as conn:
@@ -303,33 +353,7 @@ class SQLiteFeedsMixin:
                 (feed_id, key, url, title, published, status, article_id, message, at, at),
             )
 
-    def feed_items(
-        self,
-        feed_id: str,
-        *,
-        limit: int = 50,
-        offset: int = 0,
-        retryable: int | None = None,
-    ) -> list[dict[str, Any]]:
-        limit, offset = self._page(limit, offset)
-        where, args = "feed_id = ?", [feed_id]
-        if retryable is not None:
-            where += " AND status = 'failed' AND attempts < ?"
-            args.append(retryable)
-        with self._read("list feed items") as conn:
-            rows = conn.execute(
-                FEED_ITEM_SQL + f" WHERE {where} ORDER BY first_seen DESC, item_key "
-                "LIMIT ? OFFSET ?",
-                (*args, limit, offset),
-            ).fetchall()
-        return [item_row(r) for r in rows]
-
     # -- fetch state and hosts -----------------------------------------------------------------
-
-    def fetch_state(self, url: str) -> dict[str, Any] | None:
-        with self._read("read a fetch state") as conn:
-            row = conn.execute(FETCH_SQL + " WHERE url = ?", (url,)).fetchone()
-        return fetch_row(row) if row else None
 
     def record_fetch(
         self,
@@ -370,8 +394,3 @@ class SQLiteFeedsMixin:
                 f"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (host) DO UPDATE SET {RECORD_HOST_UPDATE}",
                 (host, requests, failures, ok_at, error, error_at),
             )
-
-    def hosts(self) -> list[dict[str, Any]]:
-        with self._read("list hosts") as conn:
-            rows = conn.execute(HOST_SQL + " ORDER BY host").fetchall()
-        return [host_row(r) for r in rows]
