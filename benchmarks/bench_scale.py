@@ -37,9 +37,7 @@ import contextlib
 import csv
 import json
 import os
-import pwd
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,7 +55,7 @@ sys.path.insert(0, str(HERE))
 from report import write_section  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests"))
-from pgtools import as_user, free_port, pg_tools, pg_user, run  # noqa: E402
+from pgtools import throwaway_cluster  # noqa: E402
 
 HEADING = "## Bulk ingest throughput: SQLite vs PostgreSQL, 1 vs 2 workers (issue 7)"
 TARGET = 100.0  # articles/s end to end
@@ -115,58 +113,23 @@ def postgres_cluster() -> Iterator[Postgres]:
         import psycopg
     except ImportError:
         raise RuntimeError("psycopg is not installed") from None
-    base: Path | None = None
-    stop: list[str] | None = None
+    # default server settings (fsync on): only the address, port and socket folder are set
+    stack = contextlib.ExitStack()
     try:
-        try:
-            initdb, pg_ctl = pg_tools()
-            user = pg_user()
-            base = Path(tempfile.mkdtemp(prefix="storyline-bench-pg-", dir="/tmp"))
-            (base / "pw").write_text(PG_PASSWORD + "\n")
-            if user is not None:
-                entry = pwd.getpwnam(user)
-                for path in (base, base / "pw"):
-                    os.chown(path, entry.pw_uid, entry.pw_gid)
-            data = base / "data"
-            # --no-sync only skips initdb's own final fsync; the server runs with fsync=on
-            run(
-                "initdb",
-                as_user(
-                    [initdb, "-D", str(data), "-U", "postgres", "-E", "UTF8",
-                     "--no-locale", "--auth-local=trust", "--auth-host=scram-sha-256",
-                     "--pwfile", str(base / "pw"), "--no-sync"],
-                    user,
-                ),
-                base,
-            )  # fmt: skip
-            for _attempt in range(3):  # another process may take the free port first
-                port = free_port()
-                options = f"-k {base} -p {port} -c listen_addresses=127.0.0.1"
-                start = [pg_ctl, "-D", str(data), "-l", str(base / "log"), "-w",
-                         "-t", "60", "-o", options, "start"]  # fmt: skip
-                try:
-                    run("pg_ctl start", as_user(start, user), base)
-                except RuntimeError:
-                    log = base / "log"
-                    if log.exists() and "could not bind" in log.read_text(errors="replace"):
-                        continue
-                    raise
-                stop = as_user([pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"], user)
-                break
-            else:
-                raise RuntimeError("no free port")
-            admin = f"postgresql://postgres:{PG_PASSWORD}@127.0.0.1:{port}/postgres"
-            with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
-                row = conn.execute("SHOW server_version").fetchone()
-                version = str(row[0]) if row else "?"
-        except (OSError, subprocess.SubprocessError, psycopg.Error) as exc:
-            raise RuntimeError(" ".join(str(exc).split()) or type(exc).__name__) from exc
-        yield Postgres(admin, data, version)
-    finally:
-        if stop and base is not None:
-            subprocess.run(stop, cwd=base, capture_output=True, check=False, timeout=120)
-        if base is not None:
-            shutil.rmtree(base, ignore_errors=True)
+        cluster = stack.enter_context(
+            throwaway_cluster(PG_PASSWORD, prefix="storyline-bench-pg-", tmp="/tmp")
+        )
+        with psycopg.connect(cluster.admin_url, autocommit=True, connect_timeout=10) as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+            version = str(row[0]) if row else "?"
+    except (OSError, subprocess.SubprocessError, psycopg.Error) as exc:
+        stack.close()
+        raise RuntimeError(" ".join(str(exc).split()) or type(exc).__name__) from exc
+    except RuntimeError:
+        stack.close()
+        raise
+    with stack:
+        yield Postgres(cluster.admin_url, cluster.data, version)
 
 
 _TICK = os.sysconf("SC_CLK_TCK")

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
-import pwd
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pgtools import as_user, free_port, pg_tools, pg_user, run
+from pgtools import throwaway_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -88,65 +86,25 @@ def pg_url() -> Iterator[str]:
     if given:
         yield given
         return
-    base: Path | None = None
-    started: list[str] | None = None
+    stack = contextlib.ExitStack()
     try:
-        initdb, pg_ctl = pg_tools()
-        user = pg_user()
-        # /tmp when the server runs as another user: $TMPDIR may be private to us, and the
-        # socket path must stay short
-        base = Path(tempfile.mkdtemp(prefix="storyline-pg-", dir="/tmp" if user else None))
-        (base / "pw").write_text(PG_PASSWORD + "\n")
-        if user is not None:
-            entry = pwd.getpwnam(user)
-            for path in (base, base / "pw"):
-                os.chown(path, entry.pw_uid, entry.pw_gid)
-        data = base / "data"
-        run(
-            "initdb",
-            as_user(
-                [initdb, "-D", str(data), "-U", "postgres", "-E", "UTF8",
-                 "--no-locale", "--auth-local=trust", "--auth-host=scram-sha-256",
-                 "--pwfile", str(base / "pw"), "--no-sync"],
-                user,
-            ),
-            base,
-        )  # fmt: skip
-        for _attempt in range(3):  # another process may take the free port first
-            port = free_port()
-            options = (
-                f"-k {base} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB "
-                "-c max_connections=60"
+        cluster = stack.enter_context(
+            throwaway_cluster(
+                PG_PASSWORD,
+                prefix="storyline-pg-",
+                settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                "-c shared_buffers=16MB -c max_connections=60",
+                stop_mode="immediate",
             )
-            start = [pg_ctl, "-D", str(data), "-l", str(base / "log"), "-w",
-                     "-t", "60", "-o", options, "start"]  # fmt: skip
-            try:
-                run("pg_ctl start", as_user(start, user), base)
-            except RuntimeError:
-                log = base / "log"
-                if log.exists() and "could not bind" in log.read_text(errors="replace"):
-                    continue
-                raise
-            started = as_user([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], user)
-            break
-        else:
-            raise RuntimeError("no free port")
-        admin = f"postgresql://postgres:{PG_PASSWORD}@127.0.0.1:{port}/postgres"
-        with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+        )
+        with psycopg.connect(cluster.admin_url, autocommit=True, connect_timeout=10) as conn:
             conn.execute("CREATE DATABASE storyline")
     except (OSError, RuntimeError, subprocess.SubprocessError, psycopg.Error) as exc:
-        if started:
-            subprocess.run(started, cwd=base, capture_output=True, check=False)
-        if base is not None:
-            shutil.rmtree(base, ignore_errors=True)
+        stack.close()
         reason = " ".join(str(exc).split()) or type(exc).__name__
         pytest.skip(f"PostgreSQL cannot start here: {reason}")
-    try:
-        yield f"postgresql://postgres:{PG_PASSWORD}@127.0.0.1:{port}/storyline"
-    finally:
-        subprocess.run(started, cwd=base, capture_output=True, check=False, timeout=120)
-        shutil.rmtree(base, ignore_errors=True)
+    with stack:
+        yield f"postgresql://postgres:{PG_PASSWORD}@127.0.0.1:{cluster.port}/storyline"
 
 
 _pg_databases = itertools.count(1)
