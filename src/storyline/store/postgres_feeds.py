@@ -1,7 +1,8 @@
 """Feeds, feed items, fetch state and host counters on PostgreSQL, mixed into ``PostgresStore``.
 
-The same tables and answers as :mod:`storyline.store.sqlite_feeds` (whose row helpers and upsert
-clauses are reused, so both backends return the same shapes and merge the same way). What differs
+The same tables and answers as :mod:`storyline.store.sqlite_feeds`, whose ``FeedTables`` (the
+reads and the single-statement writes) and row helpers are reused: this module keeps only what
+differs (adding, finding and removing a feed, and ``feed_items_done``). What differs
 is that PostgreSQL does not serialise writers, so correctness under concurrency rests on each
 write being one statement the database makes atomic:
 
@@ -25,12 +26,7 @@ from storyline.errors import NotFound, StoreError
 from storyline.store.base import feed_id as make_feed_id
 from storyline.store.sqlite_feeds import (
     FEED_SQL,
-    RECORD_FETCH_UPDATE,
-    RECORD_HOST_UPDATE,
-    FeedReads,
-    check_count,
-    check_status,
-    clean_host,
+    FeedTables,
     clean_url,
     feed_row,
     is_id_prefix,
@@ -44,7 +40,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class PostgresFeedsMixin(FeedReads):
+class PostgresFeedsMixin(FeedTables):
     """Feed and fetch-state storage; needs the host's ``_read``, ``_write``, ``_page``, ``path``."""
 
     _PH = "%s"
@@ -60,6 +56,9 @@ class PostgresFeedsMixin(FeedReads):
 
         @staticmethod
         def _page(limit: int, offset: int) -> tuple[int, int]: ...
+
+    def _in_write(self, doing: str, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+        return self._write(doing, work)
 
     # -- feeds ---------------------------------------------------------------------------------
 
@@ -126,44 +125,6 @@ class PostgresFeedsMixin(FeedReads):
 
         return self._write("remove a feed", work)
 
-    def record_feed_check(
-        self,
-        feed_id: str,
-        *,
-        checked_at: str,
-        ok: bool,
-        error: str | None = None,
-        kind: str | None = None,
-        title: str | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-    ) -> None:
-        common = (
-            "checks = checks + 1, last_checked = %s, "
-            "kind = coalesce(%s, kind), title = coalesce(%s, title)"
-        )
-        params: tuple[Any, ...]
-        if ok:
-            sql = (
-                f"UPDATE feeds SET {common}, last_ok = %s, consecutive_errors = 0, "
-                "etag = %s, last_modified = %s WHERE id = %s"
-            )
-            params = (checked_at, kind, title, checked_at, etag, last_modified, feed_id)
-        else:
-            sql = (
-                f"UPDATE feeds SET {common}, last_error = %s, last_error_at = %s, "
-                "consecutive_errors = consecutive_errors + 1 WHERE id = %s"
-            )
-            params = (checked_at, kind, title, error, checked_at, feed_id)
-
-        def work(conn: psycopg.Connection[Any]) -> None:
-            if conn.execute(sql, params).rowcount == 0:
-                raise NotFound(f"no feed with id {feed_id!r} in {self.path}")
-
-        self._write("record a feed check", work)
-
-    # -- feed items ----------------------------------------------------------------------------
-
     def feed_items_done(
         self, feed_id: str, keys: Sequence[str], *, max_attempts: int = 3
     ) -> set[str]:
@@ -179,83 +140,4 @@ class PostgresFeedsMixin(FeedReads):
             ).fetchall()
         return {r[0] for r in rows}
 
-    def record_feed_item(
-        self,
-        feed_id: str,
-        key: str,
-        url: str,
-        *,
-        status: str,
-        at: str,
-        title: str | None = None,
-        published: str | None = None,
-        article_id: str | None = None,
-        message: str | None = None,
-    ) -> None:
-        check_status(status)
-
-        def work(conn: psycopg.Connection[Any]) -> None:
-            if not conn.execute("SELECT 1 FROM feeds WHERE id = %s", (feed_id,)).fetchone():
-                raise NotFound(f"no feed with id {feed_id!r} in {self.path}")
-            conn.execute(
-                "INSERT INTO feed_items (feed_id, item_key, url, title, published, status, "
-                "article_id, message, attempts, first_seen, last_tried) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 1, %s, %s) "
-                "ON CONFLICT (feed_id, item_key) DO UPDATE SET "
-                "attempts = feed_items.attempts + 1, last_tried = excluded.last_tried, "
-                "url = excluded.url, status = excluded.status, "
-                "article_id = excluded.article_id, message = excluded.message, "
-                "title = coalesce(excluded.title, feed_items.title), "
-                "published = coalesce(excluded.published, feed_items.published)",
-                (feed_id, key, url, title, published, status, article_id, message, at, at),
-            )
-
-        self._write("record a feed item", work)
-
     # -- fetch state and hosts -----------------------------------------------------------------
-
-    def record_fetch(
-        self,
-        url: str,
-        *,
-        status: str,
-        fetched_at: str,
-        final_url: str | None = None,
-        http_status: int | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        article_id: str | None = None,
-    ) -> None:
-        params = (url, final_url, status, http_status, etag, last_modified, fetched_at, article_id)
-        self._write(
-            "record a fetch",
-            lambda conn: conn.execute(
-                "INSERT INTO fetches (url, final_url, status, http_status, etag, last_modified, "
-                "fetched_at, article_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-                f"ON CONFLICT (url) DO UPDATE SET {RECORD_FETCH_UPDATE}",
-                params,
-            ),
-        )
-
-    def record_host(
-        self,
-        host: str,
-        *,
-        requests: int = 0,
-        failures: int = 0,
-        ok_at: str | None = None,
-        error: str | None = None,
-        error_at: str | None = None,
-    ) -> None:
-        host = clean_host(host)
-        check_count("requests", requests)
-        check_count("failures", failures)
-        self._write(
-            "record host counters",
-            lambda conn: conn.execute(
-                "INSERT INTO hosts (host, requests, failures, last_ok, last_error, last_error_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s) "
-                f"ON CONFLICT (host) DO UPDATE SET {RECORD_HOST_UPDATE}",
-                (host, requests, failures, ok_at, error, error_at),
-            ),
-        )

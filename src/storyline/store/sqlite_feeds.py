@@ -8,18 +8,19 @@ fetcher did, so a restarted run continues instead of starting over. Every write 
 the same item or host at once add up instead of clashing. Counters are incremented *in SQL*
 (``attempts = attempts + 1``), never read, changed and written back by Python.
 
-The row helpers and key tuples here are reused by :mod:`storyline.store.postgres_feeds`, so
-both backends return the same shapes.
+The row helpers and :class:`FeedTables` (the reads and the single-statement writes, whose SQL
+is the same on both backends) are reused by :mod:`storyline.store.postgres_feeds`, so both
+backends return the same shapes and merge the same way.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from storyline.errors import NotFound, StoreError
 from storyline.store.base import (
@@ -30,6 +31,8 @@ from storyline.store.base import (
     HOST_KEYS,
 )
 from storyline.store.base import feed_id as make_feed_id
+
+T = TypeVar("T")
 
 #: Keys per ``IN (...)`` list in :meth:`feed_items_done`; well under SQLite's variable limit
 #: (999 before 3.32), whatever the library was built with.
@@ -146,22 +149,34 @@ def is_id_prefix(ref: str) -> bool:
     return len(ref) >= 4 and bool(_HEX.match(ref.lower()))
 
 
-class FeedReads:
-    """The read methods of the feed tables, written once for both backends.
+class FeedTables:
+    """The feed-table methods whose SQL is the same on both backends, written once.
 
-    They differ only in the parameter marker (``?`` for sqlite3, ``%s`` for psycopg): each
-    backend's mixin sets :attr:`_PH` and provides ``_read`` (a context manager giving a
-    connection) and ``_page``.
+    The statements are written with ``?`` markers and :meth:`_q` turns them into the
+    backend's (``%s`` for psycopg). Each backend's mixin sets :attr:`_PH` and provides
+    ``_read`` (a context manager giving a connection), ``_page``, ``path`` and
+    :meth:`_in_write`, which runs a function in one write transaction. Every write here is a
+    single statement the database makes atomic (counters are incremented in SQL), so it is safe
+    with concurrent writers on either backend.
     """
 
     _PH = "?"
+    path: str
 
-    if TYPE_CHECKING:  # provided by the store classes
+    if TYPE_CHECKING:  # provided by the store classes and the backend mixins
 
         def _read(self, doing: str) -> AbstractContextManager[Any]: ...
 
+        def _in_write(self, doing: str, work: Callable[[Any], T]) -> T: ...
+
         @staticmethod
         def _page(limit: int, offset: int) -> tuple[int, int]: ...
+
+    def _q(self, sql: str) -> str:
+        """``sql`` with this backend's parameter marker (the statements hold no literal ``?``)."""
+        return sql if self._PH == "?" else sql.replace("?", self._PH)
+
+    # -- reads ---------------------------------------------------------------------------------
 
     def feeds(self) -> list[dict[str, Any]]:
         with self._read("list feeds") as conn:
@@ -177,22 +192,18 @@ class FeedReads:
         retryable: int | None = None,
     ) -> list[dict[str, Any]]:
         limit, offset = self._page(limit, offset)
-        ph = self._PH
-        where, args = f"feed_id = {ph}", [feed_id]
+        where, args = "feed_id = ?", [feed_id]
         if retryable is not None:
-            where += f" AND status = 'failed' AND attempts < {ph}"
+            where += " AND status = 'failed' AND attempts < ?"
             args.append(retryable)
+        sql = FEED_ITEM_SQL + f" WHERE {where} ORDER BY first_seen DESC, item_key LIMIT ? OFFSET ?"
         with self._read("list feed items") as conn:
-            rows = conn.execute(
-                FEED_ITEM_SQL + f" WHERE {where} ORDER BY first_seen DESC, item_key "
-                f"LIMIT {ph} OFFSET {ph}",
-                (*args, limit, offset),
-            ).fetchall()
+            rows = conn.execute(self._q(sql), (*args, limit, offset)).fetchall()
         return [item_row(r) for r in rows]
 
     def fetch_state(self, url: str) -> dict[str, Any] | None:
         with self._read("read a fetch state") as conn:
-            row = conn.execute(FETCH_SQL + f" WHERE url = {self._PH}", (url,)).fetchone()
+            row = conn.execute(self._q(FETCH_SQL + " WHERE url = ?"), (url,)).fetchone()
         return fetch_row(row) if row else None
 
     def hosts(self) -> list[dict[str, Any]]:
@@ -200,9 +211,126 @@ class FeedReads:
             rows = conn.execute(HOST_SQL + " ORDER BY host").fetchall()
         return [host_row(r) for r in rows]
 
+    # -- writes --------------------------------------------------------------------------------
 
-class SQLiteFeedsMixin(FeedReads):
+    def record_feed_check(
+        self,
+        feed_id: str,
+        *,
+        checked_at: str,
+        ok: bool,
+        error: str | None = None,
+        kind: str | None = None,
+        title: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        common = (
+            "checks = checks + 1, last_checked = ?, "
+            "kind = coalesce(?, kind), title = coalesce(?, title)"
+        )
+        params: tuple[Any, ...]
+        if ok:
+            sql = (
+                f"UPDATE feeds SET {common}, last_ok = ?, consecutive_errors = 0, "
+                "etag = ?, last_modified = ? WHERE id = ?"
+            )
+            params = (checked_at, kind, title, checked_at, etag, last_modified, feed_id)
+        else:
+            sql = (
+                f"UPDATE feeds SET {common}, last_error = ?, last_error_at = ?, "
+                "consecutive_errors = consecutive_errors + 1 WHERE id = ?"
+            )
+            params = (checked_at, kind, title, error, checked_at, feed_id)
+
+        def work(conn: Any) -> None:
+            if conn.execute(self._q(sql), params).rowcount == 0:
+                raise NotFound(f"no feed with id {feed_id!r} in {self.path}")
+
+        self._in_write("record a feed check", work)
+
+    def record_feed_item(
+        self,
+        feed_id: str,
+        key: str,
+        url: str,
+        *,
+        status: str,
+        at: str,
+        title: str | None = None,
+        published: str | None = None,
+        article_id: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        check_status(status)
+
+        def work(conn: Any) -> None:
+            if not conn.execute(self._q("SELECT 1 FROM feeds WHERE id = ?"), (feed_id,)).fetchone():
+                raise NotFound(f"no feed with id {feed_id!r} in {self.path}")
+            conn.execute(
+                self._q(
+                    "INSERT INTO feed_items (feed_id, item_key, url, title, published, status, "
+                    "article_id, message, attempts, first_seen, last_tried) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) "
+                    "ON CONFLICT (feed_id, item_key) DO UPDATE SET "
+                    "attempts = feed_items.attempts + 1, last_tried = excluded.last_tried, "
+                    "url = excluded.url, status = excluded.status, "
+                    "article_id = excluded.article_id, message = excluded.message, "
+                    "title = coalesce(excluded.title, feed_items.title), "
+                    "published = coalesce(excluded.published, feed_items.published)"
+                ),
+                (feed_id, key, url, title, published, status, article_id, message, at, at),
+            )
+
+        self._in_write("record a feed item", work)
+
+    def record_fetch(
+        self,
+        url: str,
+        *,
+        status: str,
+        fetched_at: str,
+        final_url: str | None = None,
+        http_status: int | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        article_id: str | None = None,
+    ) -> None:
+        sql = self._q(
+            "INSERT INTO fetches (url, final_url, status, http_status, etag, last_modified, "
+            "fetched_at, article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            f"ON CONFLICT (url) DO UPDATE SET {RECORD_FETCH_UPDATE}"
+        )
+        params = (url, final_url, status, http_status, etag, last_modified, fetched_at, article_id)
+        self._in_write("record a fetch", lambda conn: conn.execute(sql, params))
+
+    def record_host(
+        self,
+        host: str,
+        *,
+        requests: int = 0,
+        failures: int = 0,
+        ok_at: str | None = None,
+        error: str | None = None,
+        error_at: str | None = None,
+    ) -> None:
+        host = clean_host(host)
+        check_count("requests", requests)
+        check_count("failures", failures)
+        sql = self._q(
+            "INSERT INTO hosts (host, requests, failures, last_ok, last_error, last_error_at) "
+            f"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (host) DO UPDATE SET {RECORD_HOST_UPDATE}"
+        )
+        params = (host, requests, failures, ok_at, error, error_at)
+        self._in_write("record host counters", lambda conn: conn.execute(sql, params))
+
+
+class SQLiteFeedsMixin(FeedTables):
     """Feed and fetch-state storage; needs the host's ``_read``, ``_write``, ``_page``, ``path``."""
+
+    def _in_write(self, doing: str, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._write(doing) as conn:
+            return work(conn)
 
     path: str
 
@@ -270,41 +398,6 @@ class SQLiteFeedsMixin(FeedReads):
         assert feed is not None
         return feed
 
-    def record_feed_check(
-        self,
-        feed_id: str,
-        *,
-        checked_at: str,
-        ok: bool,
-        error: str | None = None,
-        kind: str | None = None,
-        title: str | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-    ) -> None:
-        common = (
-            "checks = checks + 1, last_checked = ?, "
-            "kind = coalesce(?, kind), title = coalesce(?, title)"
-        )
-        params: tuple[Any, ...]
-        if ok:
-            sql = (
-                f"UPDATE feeds SET {common}, last_ok = ?, consecutive_errors = 0, "
-                "etag = ?, last_modified = ? WHERE id = ?"
-            )
-            params = (checked_at, kind, title, checked_at, etag, last_modified, feed_id)
-        else:
-            sql = (
-                f"UPDATE feeds SET {common}, last_error = ?, last_error_at = ?, "
-                "consecutive_errors = consecutive_errors + 1 WHERE id = ?"
-            )
-            params = (checked_at, kind, title, error, checked_at, feed_id)
-        with self._write("record a feed check") as conn:
-            if conn.execute(sql, params).rowcount == 0:
-                raise NotFound(f"no feed with id {feed_id!r} in {self.path}")
-
-    # -- feed items ----------------------------------------------------------------------------
-
     def feed_items_done(
         self, feed_id: str, keys: Sequence[str], *, max_attempts: int = 3
     ) -> set[str]:
@@ -323,74 +416,4 @@ class SQLiteFeedsMixin(FeedReads):
                 done.update(r[0] for r in rows)
         return done
 
-    def record_feed_item(
-        self,
-        feed_id: str,
-        key: str,
-        url: str,
-        *,
-        status: str,
-        at: str,
-        title: str | None = None,
-        published: str | None = None,
-        article_id: str | None = None,
-        message: str | None = None,
-    ) -> None:
-        check_status(status)
-        with self._write("record a feed item") as conn:
-            if not conn.execute("SELECT 1 FROM feeds WHERE id = ?", (feed_id,)).fetchone():
-                raise NotFound(f"no feed with id {feed_id!r} in {self.path}")
-            conn.execute(
-                "INSERT INTO feed_items (feed_id, item_key, url, title, published, status, "
-                "article_id, message, attempts, first_seen, last_tried) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) "
-                "ON CONFLICT (feed_id, item_key) DO UPDATE SET "
-                "attempts = feed_items.attempts + 1, last_tried = excluded.last_tried, "
-                "url = excluded.url, status = excluded.status, "
-                "article_id = excluded.article_id, message = excluded.message, "
-                "title = coalesce(excluded.title, feed_items.title), "
-                "published = coalesce(excluded.published, feed_items.published)",
-                (feed_id, key, url, title, published, status, article_id, message, at, at),
-            )
-
     # -- fetch state and hosts -----------------------------------------------------------------
-
-    def record_fetch(
-        self,
-        url: str,
-        *,
-        status: str,
-        fetched_at: str,
-        final_url: str | None = None,
-        http_status: int | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        article_id: str | None = None,
-    ) -> None:
-        with self._write("record a fetch") as conn:
-            conn.execute(
-                "INSERT INTO fetches (url, final_url, status, http_status, etag, last_modified, "
-                "fetched_at, article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                f"ON CONFLICT (url) DO UPDATE SET {RECORD_FETCH_UPDATE}",
-                (url, final_url, status, http_status, etag, last_modified, fetched_at, article_id),
-            )
-
-    def record_host(
-        self,
-        host: str,
-        *,
-        requests: int = 0,
-        failures: int = 0,
-        ok_at: str | None = None,
-        error: str | None = None,
-        error_at: str | None = None,
-    ) -> None:
-        host = clean_host(host)
-        check_count("requests", requests)
-        check_count("failures", failures)
-        with self._write("record host counters") as conn:
-            conn.execute(
-                "INSERT INTO hosts (host, requests, failures, last_ok, last_error, last_error_at) "
-                f"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (host) DO UPDATE SET {RECORD_HOST_UPDATE}",
-                (host, requests, failures, ok_at, error, error_at),
-            )
