@@ -15,6 +15,13 @@ class StorylineError(Exception):
         super().__init__(f"{source}: {message}" if source else message)
 
 
+def without_source(message: str, source: str | None) -> str:
+    """``message`` without the ``source: `` prefix :class:`StorylineError` puts in front, for
+    reports that name the source in a field of their own."""
+    prefix = f"{source}: "
+    return message[len(prefix) :] if source and message.startswith(prefix) else message
+
+
 class InputError(StorylineError):
     """An input file or stream cannot be read as news (binary, empty, undecodable, too big)."""
 

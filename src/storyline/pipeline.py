@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from storyline.errors import StoreError, StorylineError
+from storyline.errors import StoreError, StorylineError, without_source
 from storyline.model import Article, Document, ReadFailure
 from storyline.store.base import AddOutcome, Store
 
@@ -226,9 +226,7 @@ def note_clean_failure(
 
     ``error`` is the exception text, which names the source; the report's message does not.
     """
-    prefix = f"{doc.source_uri}: "
-    message = error[len(prefix) :] if error.startswith(prefix) else error
-    note_failure(report, doc.source_uri, message, on_item)
+    note_failure(report, doc.source_uri, without_source(error, doc.source_uri), on_item)
     store.record_document(doc.source_uri, doc.content_hash, None, "failed", error)
 
 

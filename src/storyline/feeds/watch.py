@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from storyline.errors import StorylineError
+from storyline.errors import StorylineError, without_source
 from storyline.feeds.types import FeedItem, ParsedFeed
 from storyline.fetch.ingest import HostTally, PageOutcome, PageRequest, fetch_pages
 from storyline.fetch.types import FetchPolicy, FetchResult, Validators
@@ -221,7 +221,7 @@ def _feed_items(
         if parsed.kind == "sitemap_index":
             parsed = _follow_index(fetcher, parsed, row["url"])
     except StorylineError as exc:
-        return _feed_failed(store, row, feed, at, _message(exc, row["url"]))
+        return _feed_failed(store, row, feed, at, without_source(str(exc), row["url"]))
     feed.warnings = list(parsed.warnings)
     store.record_feed_check(
         row["id"],
@@ -392,9 +392,3 @@ def _link(store: Store, report: PollReport) -> None:
         for key in ("linked", "new_events", "merged_events", "split_events", "seconds"):
             done[key] += previous[key]
     report.ingest.linking = done
-
-
-def _message(exc: Exception, url: str) -> str:
-    text = str(exc)
-    prefix = f"{url}: "
-    return text[len(prefix) :] if text.startswith(prefix) else text

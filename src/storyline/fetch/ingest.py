@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from storyline.errors import StorylineError
+from storyline.errors import StorylineError, without_source
 from storyline.fetch.types import FetchResult, HostStats, Validators
 from storyline.pipeline import IngestReport, ingest_documents, note_failure, note_stored
 from storyline.store.base import Store
@@ -193,7 +193,7 @@ def _ingest_page(run: _Run, result: FetchResult, request: PageRequest) -> PageOu
         )
     except StorylineError as exc:
         _record(run.store, url, result)
-        message = _without_source(str(exc), url)
+        message = without_source(str(exc), url)
         note_failure(report, url, message, run.on_item)
         return PageOutcome(request, "failed", None, message, result)
     before_failed = len(report.failures)
@@ -228,8 +228,3 @@ def _how_stored(before: Counter[str], report: IngestReport) -> PageStatus:
         if report.counts[status] > before[status]:
             return status  # type: ignore[return-value]
     return "new"
-
-
-def _without_source(message: str, source: str) -> str:
-    prefix = f"{source}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message

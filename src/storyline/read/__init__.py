@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from storyline.errors import InputError
+from storyline.errors import InputError, without_source
 from storyline.model import Document, ReadFailure
 from storyline.read.detect import KINDS
 from storyline.read.dispatch import read_stream
@@ -124,7 +124,7 @@ def _read_source(
         with open(source, "rb") as handle:
             yield from read_stream(handle, source, name=source, size=size, max_bytes=max_bytes)
     except InputError as exc:
-        yield ReadFailure(exc.source or _uri(source), _message(exc))
+        yield ReadFailure(exc.source or _uri(source), without_source(str(exc), exc.source))
     except OSError as exc:
         yield ReadFailure(_uri(source), _os_problem(exc))
     except Exception as exc:  # a bug, but one bad file must not end a batch of thousands
@@ -137,13 +137,6 @@ def _read_source(
 
 def _uri(source: str) -> str:
     return "stdin" if source == STDIN else source
-
-
-def _message(exc: InputError) -> str:
-    """The problem without the ``source: `` prefix that InputError adds (ReadFailure has it)."""
-    text = str(exc)
-    prefix = f"{exc.source}: "
-    return text[len(prefix) :] if exc.source and text.startswith(prefix) else text
 
 
 def _folder_problem(folder: str) -> str:
