@@ -44,9 +44,7 @@ def document_from_fetch(
     from storyline.read.html import charset_from_content_type, read_html
     from storyline.read.text import read_text
 
-    data = result.content or b""
-    if not data.strip():
-        raise InputError("the page is empty", source_uri)
+    data = result.content or b""  # an empty page is refused by the readers ("empty page")
     metadata: dict[str, Any] = {
         "url": result.final_url or result.url,
         "fetched": result.fetched_at,
