@@ -187,16 +187,25 @@ class ObliviousForest:
 
     # -- inference --------------------------------------------------------------------------
     def _flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The learned arrays laid out for one-shot evaluation (cached after the first call)."""
+        """The learned arrays laid out for one-shot evaluation (cached after the first call).
+
+        Trees share many splits (the same feature and threshold), so each distinct split is
+        compared once: ``columns``/``thresholds`` list the distinct splits, ``split_of[d, t]``
+        is the distinct split at depth ``d`` of tree ``t``.
+        """
         flat = self.__dict__.get("_flat_cache")
         if flat is None:
             T, D = self.features_.shape
+            pairs = np.column_stack(
+                [self.features_.T.ravel().astype(np.float64), self.thresholds_.T.ravel()]
+            )
+            distinct, split_of = np.unique(pairs, axis=0, return_inverse=True)
             flat = (
-                self.features_.ravel(),
-                self.thresholds_.ravel(),
-                (1 << np.arange(D - 1, -1, -1)).astype(np.float32),
+                distinct[:, 0].astype(np.intp),
+                distinct[:, 1:],
+                split_of.reshape(D, T),
                 self.values_.ravel(),
-                np.arange(T, dtype=np.intp) * 2**D,
+                (np.arange(T, dtype=np.intp) * 2**D)[:, None],
             )
             self.__dict__["_flat_cache"] = flat
         return flat
@@ -204,19 +213,23 @@ class ObliviousForest:
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         """Raw log-odds for every row of ``X``: all trees at once, no Python loop per tree.
 
-        One column gather and one comparison give every tree's ``D`` split bits; a small float
-        matrix product turns them into leaf numbers (exact: at most ``2**D - 1``), and one
+        Every distinct split is one row comparison on the transposed matrix (rows are
+        contiguous, so the gather is a few memory copies); a tree's leaf number is its ``D``
+        split bits read level by level (at most ``2**D - 1``, so ``uint8`` holds it), and one
         lookup gives the leaf values.
         """
         n = X.shape[0]
         if n == 0:
             return np.zeros(0)
-        T, D = self.features_.shape
-        feats, thrs, pow2, values, offsets = self._flat()
-        bits = np.take(X, feats, axis=1) > thrs
-        leaf = np.dot(bits.reshape(n * T, D).view(np.uint8).astype(np.float32), pow2)
-        leaf = leaf.reshape(n, T).astype(np.intp) + offsets
-        return self.base_ + np.take(values, leaf).sum(axis=1)
+        columns, thresholds, split_of, values, offsets = self._flat()
+        bits = (np.ascontiguousarray(X.T)[columns] > thresholds).view(np.uint8)  # (splits, n)
+        leaf = bits[split_of[0]]
+        for level in split_of[1:]:
+            leaf = leaf * np.uint8(2) + bits[level]
+        leaf_values = np.take(values, leaf + offsets)  # (trees, rows)
+        # summed as a C-ordered (rows, trees) array, each row over contiguous memory: the order
+        # the scores have always been summed in, so they do not change by a bit
+        return self.base_ + np.ascontiguousarray(leaf_values.T).sum(axis=1)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """scikit-learn style (n, 2) class probabilities."""

@@ -8,49 +8,87 @@ cleaners use them, so a removed line gets the same reason whether it came from t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from storyline.lang.base import AGENCIES, LanguagePack
 
-_WS = re.compile(r"\s+")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▶‣◦∙*–—-]|\d{1,2}[.)])\s+")
-_SENTENCE_END = re.compile(r"[.!?…:;»«\"“”')]\s*$")
-_PUNCT_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_WORD = re.compile(r"\w[\w'’-]*")
+#: characters that never occur in a tag line
+_TAG_PUNCT = re.compile(r"[,:;!?«»\"“”()]")
+_SENTENCE_END_CHARS = ".!?…:;»«\"“”')"
 
 
-_PACK_RES: dict[tuple[str, str], re.Pattern[str]] = {}
+@dataclass(frozen=True)
+class _Rules:
+    """A pack's cue lists compiled into regexes once: cue checks run on every line of a page.
 
+    The ``*_any`` / ``credit_start`` alternations are matched literally against a casefolded
+    line (``search``: contains one; ``match``: starts with one), one regex call instead of a
+    Python loop of ``in`` / ``startswith`` tests. They have no IGNORECASE: the line is casefolded
+    already, and re's case-insensitive matching would also let "ı" or "ſ" stand for "i" or "s",
+    which plain string tests never did.
+    """
 
-def _pack_re(pack: LanguagePack, key: str, build: Callable[[], str]) -> re.Pattern[str]:
-    """Compile a regex built from a pack's word list once per pack (cue checks run per line)."""
-    cache_key = (pack.code, key)
-    if cache_key not in _PACK_RES:
-        _PACK_RES[cache_key] = re.compile(build(), re.IGNORECASE)
-    return _PACK_RES[cache_key]
+    #: interaction counters ("2 Interaktionen"), as ``pack.counter``
+    counter: re.Pattern[str]
+    #: "MEHR AUS WEISSRUSSLAND": a short related-articles header and a section name
+    related_prefix: re.Pattern[str]
+    #: a credit prefix after a space, inside a caption ("... Hauptstraße. Foto: dpa")
+    credit_inside: re.Pattern[str]
+    credit_start: re.Pattern[str]
+    share_any: re.Pattern[str]
+    legal_any: re.Pattern[str]
+    caption_any: re.Pattern[str]
+    #: splits a byline's name part at joiners ("mit", "und") and separators
+    byline_parts: re.Pattern[str]
 
 
 def _alternation(items: Iterable[str]) -> str:
     return "|".join(re.escape(x) for x in sorted(items, key=len, reverse=True)) or "(?!)"
 
 
-def _related_prefix_re(pack: LanguagePack) -> re.Pattern[str]:
-    # the list of short headers is built inside the builder: once per pack, not once per line
-    return _pack_re(
-        pack,
-        "related",
-        lambda: rf"^(?:{_alternation(h for h in pack.related_headers if len(h.split()) <= 2)}) ",
+def _compile_rules(pack: LanguagePack) -> _Rules:
+    short_related = (h for h in pack.related_headers if len(h.split()) <= 2)
+    joiners = "|".join(re.escape(j) for j in sorted(pack.byline_joiners, key=len, reverse=True))
+    return _Rules(
+        counter=pack.counter,
+        related_prefix=re.compile(rf"^(?:{_alternation(short_related)}) ", re.IGNORECASE),
+        credit_inside=re.compile(rf"\s(?:{_alternation(pack.credit_prefixes)})", re.IGNORECASE),
+        credit_start=re.compile(_alternation(pack.credit_prefixes)),
+        share_any=re.compile(_alternation(pack.share_contains)),
+        legal_any=re.compile(_alternation(pack.legal_contains)),
+        caption_any=re.compile(_alternation(pack.caption_markers)),
+        byline_parts=re.compile(rf"\s+(?:{joiners})\s+|[/,&()]"),
     )
 
 
-def _credit_prefix_re(pack: LanguagePack) -> re.Pattern[str]:
-    return _pack_re(pack, "credit", lambda: rf"\s(?:{_alternation(pack.credit_prefixes)})")
+_RULES: dict[str, _Rules] = {}
+
+
+def _rules(pack: LanguagePack) -> _Rules:
+    """The compiled rules of ``pack`` (built on first use, then one dict lookup)."""
+    rules = _RULES.get(pack.code)
+    if rules is None:
+        rules = _RULES[pack.code] = _compile_rules(pack)
+    return rules
 
 
 #: lines longer than this are not cached: furniture is short, and caching paragraphs (unique
 #: on every page) grew a long crawl's memory by megabytes per thousand pages
 CACHED_LINE = 160
+
+
+def fold_ws(line: str) -> str:
+    r"""Whitespace runs as one space, none at the edges (``re.sub(r"\s+", " ", line).strip()``).
+
+    ``str.split`` and ``\s`` agree on what whitespace is, and splitting is several times faster
+    than a regex substitution, which matters for a function run on every line several times.
+    """
+    return " ".join(line.split())
 
 
 def norm(line: str) -> str:
@@ -64,10 +102,59 @@ def norm(line: str) -> str:
 
 
 def _norm(line: str) -> str:
-    return _PUNCT_EDGES.sub("", _WS.sub(" ", line).strip().casefold())
+    return _strip_edges(fold_ws(line).casefold())
+
+
+def _strip_edges(s: str) -> str:
+    r"""``s`` without leading and trailing non-alphanumerics (``re.sub(r"^[\W_]+|[\W_]+$", "")``).
+
+    ``[\W_]`` is exactly "not ``str.isalnum``"; scanning the few edge characters beats a regex
+    that tries its second alternative at every position of a long line.
+    """
+    start, end = 0, len(s)
+    while start < end and not s[start].isalnum():
+        start += 1
+    while end > start and not s[end - 1].isalnum():
+        end -= 1
+    return s[start:end]
 
 
 _norm_cached = lru_cache(maxsize=16384)(_norm)
+
+
+class Folded(NamedTuple):
+    """A line in the forms the cue rules read, computed once for rules that ask in turn.
+
+    A named tuple: a page makes hundreds, and a tuple is the cheapest object to build.
+    """
+
+    #: the line with whitespace folded (:func:`fold_ws`)
+    raw: str
+    #: ``raw`` casefolded
+    low: str
+    #: ``low`` without edge punctuation: :func:`norm` of the line
+    norm: str
+
+    @classmethod
+    def of(cls, line: str) -> Folded:
+        raw = fold_ws(line)
+        low = raw.casefold()
+        return cls(raw, low, _strip_edges(low))
+
+
+def fold_lines(lines: list[str]) -> list[Folded]:
+    """:meth:`Folded.of` for every line of a page, in one casefold over the whole page.
+
+    Lines that are folded already (the text cleaner folds them when it splits a page) only need
+    casefolding; joining them first turns a few hundred small calls into one. Lines with other
+    whitespace inside are folded one by one.
+    """
+    joined = "\n".join(lines)
+    lows = joined.casefold().split("\n")  # casefolding maps characters one by one
+    # the lines are folded (and hold no line break) iff the joined page folds to itself
+    if len(lows) != len(lines) or fold_ws(joined) != joined.replace("\n", " "):
+        return [Folded.of(line) for line in lines]
+    return [Folded(line, low, _strip_edges(low)) for line, low in zip(lines, lows, strict=True)]
 
 
 def strip_bullet(line: str) -> str | None:
@@ -77,16 +164,32 @@ def strip_bullet(line: str) -> str | None:
 
 
 def words(line: str) -> list[str]:
-    return re.findall(r"\w[\w'’-]*", line)
+    return _WORD.findall(line)
+
+
+def _ends_sentence(line: str) -> bool:
+    r"""The last non-space character closes a sentence (``[.!?…:;»«"“”')]\s*$``).
+
+    Looking at the last character beats a regex that tries every position of a paragraph.
+    """
+    tail = line.rstrip()
+    return bool(tail) and tail[-1] in _SENTENCE_END_CHARS
 
 
 def is_sentence(line: str, pack: LanguagePack) -> bool:
     """A line written as prose: several words, function words, sentence punctuation."""
+    if not _ends_sentence(line):  # the cheapest test first: menus and headlines fail it
+        return False
     ws = words(line)
     if len(ws) < 6:
         return False
-    fw = sum(1 for w in ws if w.casefold() in pack.function_words)
-    return fw >= 2 and bool(_SENTENCE_END.search(line))
+    found = 0
+    for w in ws:
+        if w.casefold() in pack.function_words:
+            found += 1
+            if found == 2:
+                return True
+    return False
 
 
 def is_related_header(line: str, pack: LanguagePack) -> bool:
@@ -101,11 +204,16 @@ def _is_related_norm(n: str, pack: LanguagePack) -> bool:
     if n in pack.related_headers:
         return True
     # "MEHR AUS WEISSRUSSLAND", "More from Europe": a header prefix followed by a section name
-    return len(n.split()) <= 5 and _related_prefix_re(pack).match(n) is not None
+    return len(n.split()) <= 5 and _rules(pack).related_prefix.match(n) is not None
 
 
 def is_key_point_header(line: str, pack: LanguagePack) -> bool:
-    return norm(line) in pack.key_point_headers
+    return is_key_point_norm(norm(line), pack)
+
+
+def is_key_point_norm(n: str, pack: LanguagePack) -> bool:
+    """:func:`is_key_point_header` on an already normalised line."""
+    return n in pack.key_point_headers
 
 
 def drop_reason(line: str, pack: LanguagePack) -> str | None:
@@ -114,22 +222,27 @@ def drop_reason(line: str, pack: LanguagePack) -> str | None:
     Order matters: a counter line ("2 Interaktionen") is checked before navigation so the more
     specific reason wins.
     """
-    raw = _WS.sub(" ", line).strip()
-    n = norm(raw)
+    return folded_drop_reason(Folded.of(line), pack)
+
+
+def folded_drop_reason(line: Folded, pack: LanguagePack) -> str | None:
+    """:func:`drop_reason` of a line's :class:`Folded` forms."""
+    low, n = line.low, line.norm
     if not n:
         return None
-    if pack.counter.match(n) or pack.counter.match(raw.casefold()):
+    rules = _rules(pack)
+    if rules.counter.match(n) or rules.counter.match(low):
         return "counter"
-    if n in pack.advertisement or raw.casefold() in pack.advertisement:
+    if n in pack.advertisement or low in pack.advertisement:
         return "advertisement"
     if _is_related_norm(n, pack):
         return "related"
-    n_words = len(n.split())
-    if n_words <= 12 and any(c in n for c in pack.share_contains):
+    n_words = n.count(" ") + 1  # ``n`` is whitespace-folded and not empty
+    if n_words <= 12 and rules.share_any.search(n):
         return "share"
     if n in pack.navigation:
         return "navigation"
-    if n_words <= 30 and any(c in n for c in pack.legal_contains):
+    if n_words <= 30 and rules.legal_any.search(n):
         return "legal"
     return None
 
@@ -142,7 +255,7 @@ def is_tag_line(line: str, pack: LanguagePack) -> bool:
     verb or a function word; tag lines have neither.
     """
     raw = line.strip()
-    if not raw or _SENTENCE_END.search(raw) or any(ch in raw for ch in ',:;!?«»"“”()'):
+    if not raw or _ends_sentence(raw) or _TAG_PUNCT.search(raw):
         return False
     ws = words(raw)
     if not 1 <= len(ws) <= 6:
@@ -167,22 +280,43 @@ def agencies_in(text: str) -> list[str]:
     """Canonical names of the agencies mentioned in a byline, credit or dateline, in order."""
     found: list[tuple[int, str]] = []
     low = text.casefold()
-    for canonical, aliases in AGENCIES.items():
+    for canonical, aliases in _AGENCY_ALIASES:
         for alias in aliases:
-            m = re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", low)
+            m = alias.search(low)
             if m:
                 found.append((m.start(), canonical))
                 break
     return [name for _, name in sorted(found)]
 
 
+#: :data:`AGENCIES` with every alias compiled as a whole word (not inside "dpa-infocom")
+_AGENCY_ALIASES = [
+    (canonical, [re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])") for alias in aliases])
+    for canonical, aliases in AGENCIES.items()
+]
+
+
 def agency_only(line: str) -> str | None:
     """The canonical agency if the whole line is just an agency name ("Keystone-SDA", "dpa")."""
-    n = norm(line)
+    return agency_only_norm(norm(line))
+
+
+def agency_only_norm(n: str) -> str | None:
+    """:func:`agency_only` on an already normalised line."""
+    return _AGENCY_OF_NAME.get(n)
+
+
+def _agency_names() -> dict[str, str]:
+    """Every alias and casefolded canonical name -> the canonical name (the first agency wins,
+    as in a walk over :data:`AGENCIES` in order)."""
+    names: dict[str, str] = {}
     for canonical, aliases in AGENCIES.items():
-        if n in aliases or n == canonical.casefold():
-            return canonical
-    return None
+        for name in (*aliases, canonical.casefold()):
+            names.setdefault(name, canonical)
+    return names
+
+
+_AGENCY_OF_NAME = _agency_names()
 
 
 def parse_byline(line: str, pack: LanguagePack) -> Byline | None:
@@ -192,7 +326,7 @@ def parse_byline(line: str, pack: LanguagePack) -> Byline | None:
     (we cannot tell which without a list of outlets, so it goes to ``source`` when it is a single
     capitalised token and to ``authors`` when it looks like a personal name of 2-4 words).
     """
-    raw = _WS.sub(" ", line).strip()
+    raw = fold_ws(line)
     if len(raw) > 140:
         return None
     m = pack.byline.match(raw)
@@ -200,8 +334,7 @@ def parse_byline(line: str, pack: LanguagePack) -> Byline | None:
         return None
     rest = next(v for k, v in m.groupdict().items() if k.startswith("name") and v).strip()
     agencies = agencies_in(rest)
-    joiners = "|".join(re.escape(j) for j in sorted(pack.byline_joiners, key=len, reverse=True))
-    parts = [p.strip(" ()") for p in re.split(rf"\s+(?:{joiners})\s+|[/,&()]", rest) if p]
+    parts = [p.strip(" ()") for p in _rules(pack).byline_parts.split(rest) if p]
     people: list[str] = []
     source = None
     for part in parts:
@@ -220,13 +353,14 @@ def parse_byline(line: str, pack: LanguagePack) -> Byline | None:
 def credit_of(line: str, pack: LanguagePack) -> str | None:
     """The credit text if ``line`` is a photo credit ("Copyright X via AP", "Foto: dpa")."""
     raw = line.strip()
-    low = raw.casefold()
-    for prefix in pack.credit_prefixes:
-        if low.startswith(prefix):
-            return raw
+    if _rules(pack).credit_start.match(raw.casefold()):
+        return raw
     return None
 
 
+_CREDIT_WORD = re.compile(
+    r"\b(?:gmbh|ag|ltd|inc|images|photo|foto|pool|press|presse)\b", re.IGNORECASE
+)
 _CAPTION_TAIL = re.compile(
     r"\s+[-–—|]\s+(?P<credit>[\w .,/&'’-]{2,60}?)\s*$"
 )  # "... in Minsk. (Archivbild) - keystone"
@@ -239,8 +373,14 @@ def split_caption(line: str, pack: LanguagePack) -> tuple[str, str | None] | Non
     GmbH", "Copyright ... via AP") or carry a marker like "(Archivbild)". A plain sentence with
     neither is left to the classifier: most captions on the seeds pages end in a credit.
     """
-    raw = _WS.sub(" ", line).strip()
-    has_marker = any(m in raw.casefold() for m in pack.caption_markers)
+    return folded_split_caption(Folded.of(line), pack)
+
+
+def folded_split_caption(line: Folded, pack: LanguagePack) -> tuple[str, str | None] | None:
+    """:func:`split_caption` of a line's :class:`Folded` forms."""
+    raw = line.raw
+    rules = _rules(pack)
+    has_marker = rules.caption_any.search(line.low) is not None
     m = _CAPTION_TAIL.search(raw)
     credit = None
     if m:
@@ -249,9 +389,7 @@ def split_caption(line: str, pack: LanguagePack) -> tuple[str, str | None] | Non
         # A credit is short and names an agency, a company or a photographer, not a clause.
         if len(cand_words) <= 6 and (
             agencies_in(cand)
-            or re.search(
-                r"\b(?:gmbh|ag|ltd|inc|images|photo|foto|pool|press|presse)\b", cand, re.IGNORECASE
-            )
+            or _CREDIT_WORD.search(cand)
             or (
                 len(cand_words) <= 3
                 and not cand.endswith((".", "!", "?"))
@@ -266,7 +404,7 @@ def split_caption(line: str, pack: LanguagePack) -> tuple[str, str | None] | Non
         raw_caption = raw
     # Search the original line case-insensitively: indexes into a casefolded copy would be off
     # after "ß" (casefolds to "ss") and cut "... Hauptstraße. Foto:" in the wrong place.
-    m_credit = _credit_prefix_re(pack).search(raw, 21)
+    m_credit = rules.credit_inside.search(raw, 21)
     if m_credit:
         credit = credit or raw[m_credit.start() + 1 :].strip()
         raw_caption = raw[: m_credit.start() + 1].strip()

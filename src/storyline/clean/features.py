@@ -411,20 +411,17 @@ def prepare(lines: list[str]) -> tuple[list[str], list[int], list[int], list[int
     Returns the folded non-blank lines, their indices in ``lines``, and for each the number of
     blank lines just before and just after it.
     """
-    texts: list[str] = []
-    index: list[int] = []
-    before: list[int] = []
-    last = -1
-    for i, raw in enumerate(lines):
-        t = " ".join(raw.split())
-        if t:
-            texts.append(t)
-            index.append(i)
-            before.append(i - last - 1)
-            last = i
-    after = [b - a - 1 for a, b in itertools.pairwise(index)]
-    if index:
-        after.append(len(lines) - 1 - index[-1])
+    index = [i for i, raw in enumerate(lines) if raw]
+    texts = [lines[i] for i in index]
+    joined = " ".join(texts)
+    # Lines from the text cleaner are folded already: then the page folds to itself, and one
+    # check replaces a fold per line. Otherwise (a blank or unfolded line) fold line by line.
+    if joined != " ".join(joined.split()):
+        folded = [(i, " ".join(raw.split())) for i, raw in enumerate(lines)]
+        index = [i for i, t in folded if t]
+        texts = [t for _, t in folded if t]
+    before = [b - a - 1 for a, b in itertools.pairwise([-1, *index])]
+    after = [b - a - 1 for a, b in itertools.pairwise([*index, len(lines)])]
     return texts, index, before, after
 
 
