@@ -87,6 +87,11 @@ def test_perfect_tree_evaluation_equals_walking_the_trees() -> None:
     x = rng.normal(size=(3000, len(FEATURE_NAMES))) * 2
     forest = model.forests["overall"]
     x[:50, forest.feature[:, 0]] = forest.threshold[:, 0]  # exactly on root thresholds
+    # the float32 values next to each threshold (the fast path compares in float32)
+    near32 = forest.threshold[:, 0].astype(np.float32)
+    x[50:100, forest.feature[:, 0]] = np.nextafter(near32, np.float32(np.inf))
+    x[100:150, forest.feature[:, 0]] = np.nextafter(near32, np.float32(-np.inf))
+    x[150:200, forest.feature[:, 0]] = near32
     for f in model.forests.values():
         assert np.array_equal(f.predict(x), f.predict_walk(x))
     # a depth-2 forest with an early leaf

@@ -144,27 +144,50 @@ class Forest:
 
         Evaluated on the *perfect* form of the trees (:meth:`perfect`): every split of every
         tree is tested at once with one column gather and one comparison, then each tree's
-        leaf is found from those bits level by level (``depth`` small gathers), and the leaf
-        values are summed. Exactly the decisions of walking the trees (``x <= threshold`` goes
-        left), 4-5x faster than walking them node by node. ``x`` is rounded to float32 first,
-        because scikit-learn fits and splits on float32.
+        leaf is found from those bits level by level, and the leaf values are summed. Exactly
+        the decisions of walking the trees (``x <= threshold`` goes left), 4-5x faster than
+        walking them node by node in float64, and twice that since the comparisons run in
+        float32 (5.1 -> 2.6 µs per pair for a 150-tree forest; the event linker scores ~15
+        pairs per article with four of these). ``x`` is rounded to float32 first, because
+        scikit-learn fits and splits on float32; it is compared with the thresholds rounded
+        down to float32, which decides every float32 value as the float64 threshold does.
         """
-        feat, thr, val = self.perfect()
-        x = np.atleast_2d(np.asarray(x, dtype=np.float32)).astype(np.float64)
+        feat, _thr, val = self.perfect()
+        thr32 = self._thresholds32()
+        x = np.atleast_2d(np.asarray(x, dtype=np.float32))
         t, n_split = feat.shape
         out = np.empty(len(x))
-        flat_feat, flat_thr = feat.ravel(), thr.ravel()
+        flat_feat = feat.ravel()
         base = np.arange(t) * val.shape[1]
         for start in range(0, len(x), 2048):  # bounds the (rows, trees * splits) temporaries
             rows = x[start : start + 2048]
-            right = (rows[:, flat_feat] > flat_thr).reshape(len(rows), t, n_split)
-            pos = np.zeros((len(rows), t), dtype=np.int64)
-            for level in range(self.depth):
+            right = (rows[:, flat_feat] > thr32).reshape(len(rows), t, n_split)
+            # the position within the level reached so far (a depth-0 forest: its one leaf)
+            pos = right[:, :, 0].astype(np.intp) if n_split else np.zeros((len(rows), t), np.intp)
+            for level in range(1, self.depth):
                 lo = (1 << level) - 1
-                bit = np.take_along_axis(right[:, :, lo : 2 * lo + 1], pos[:, :, None], axis=2)
-                pos = 2 * pos + bit[:, :, 0]
-            out[start : start + len(rows)] = val.ravel()[base + pos].sum(axis=1)
+                if level == 1:
+                    bit = np.where(pos == 1, right[:, :, 2], right[:, :, 1])
+                else:
+                    level_bits = right[:, :, lo : 2 * lo + 1]
+                    bit = np.take_along_axis(level_bits, pos[:, :, None], axis=2)[:, :, 0]
+                pos = 2 * pos + bit
+            # C order, so that the sum adds each row's trees in the same order as the walk
+            leaves = np.ascontiguousarray(base + pos)
+            out[start : start + len(rows)] = val.ravel()[leaves].sum(axis=1)
         return self.init + self.rate * out
+
+    def _thresholds32(self) -> np.ndarray:
+        """The perfect trees' thresholds, flat, each rounded down to a float32 (cached): for a
+        float32 ``v``, ``v > t64`` exactly when ``v > t32``, as no float32 lies between them."""
+        cached = getattr(self, "_thr32", None)
+        if cached is None:
+            thr = self.perfect()[1].ravel()
+            cached = thr.astype(np.float32)
+            over = cached.astype(np.float64) > thr
+            cached[over] = np.nextafter(cached[over], np.float32(-np.inf))
+            self._thr32 = cached
+        return cached
 
     def perfect(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The trees as perfect binary trees of ``depth`` levels in heap order (cached):

@@ -31,14 +31,15 @@ ends in ``_``.
 from __future__ import annotations
 
 import hashlib
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
 from storyline.compare.features import Bundle, _day
-from storyline.link.index import VectorIndex, make_index
+from storyline.link.index import ExactIndex, VectorIndex, make_index
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class EventLinker:
         self._next_key = 0
         self._newest_day: int | None = None
         self._index: VectorIndex | None = None
+        self._vectors: ExactIndex | None = None  # the live text vectors, by key
         self._adj: dict[str, dict[str, float]] = {}
         self._parent: dict[str, str] = {}
         self._comp: dict[str, list[str]] = {}
@@ -205,8 +207,7 @@ class EventLinker:
             self._arrival[b.article_id] = self._next_arrival
             self._next_arrival += 1
         pairs = self._candidates(todo)
-        touched = self._decide(pairs) | {b.article_id for b in todo}
-        self._relabel(touched)
+        self._decide(todo, pairs, self._score(pairs))
         self._evict()
         return self.changes_[start:]
 
@@ -263,6 +264,9 @@ class EventLinker:
     def _ensure_index(self, ndim: int) -> VectorIndex:
         if self._index is None:
             self._index = make_index(self.config.index, ndim, expected=self._expected)
+            # an exact index stores the vectors anyway; beside HNSW they are kept once more
+            # (float32, ~2 KB an article) so that blocking candidates cost one product
+            self._vectors = self._index if isinstance(self._index, ExactIndex) else ExactIndex(ndim)
         return self._index
 
     def _make_live(self, bundles: Sequence[Bundle]) -> np.ndarray:
@@ -279,7 +283,11 @@ class EventLinker:
             if day is not None and (self._newest_day is None or day > self._newest_day):
                 self._newest_day = day
         vecs = np.stack([b.vectors[0] for b in bundles]).astype(np.float32)
-        self._ensure_index(vecs.shape[1]).add(np.array(keys, dtype=np.int64), vecs)
+        index = self._ensure_index(vecs.shape[1])
+        index.add(np.array(keys, dtype=np.int64), vecs)
+        if self._vectors is not index:
+            assert self._vectors is not None
+            self._vectors.add(np.array(keys, dtype=np.int64), vecs)
         return vecs
 
     def _post(self, article_id: str, keys: Iterable[str]) -> None:
@@ -288,10 +296,6 @@ class EventLinker:
             if q is None:
                 q = self._postings[bk] = deque(maxlen=self.config.block_postings)
             q.append(article_id)
-
-    def _near_in_time(self, a: str, b: str) -> bool:
-        da, db = self._day.get(a), self._day.get(b)
-        return da is None or db is None or abs(da - db) <= self.config.window_days
 
     def _candidates(self, todo: Sequence[Bundle]) -> list[tuple[Bundle, Bundle, bool]]:
         """Pairs (new article, earlier article, worth scoring) the linker looks at.
@@ -302,7 +306,6 @@ class EventLinker:
         (evidence against a merge at no cost). Both rules are symmetric in the two articles.
         """
         cfg = self.config
-        rank = {b.article_id: i for i, b in enumerate(todo)}
         vecs = self._make_live(todo)
         index = self._index
         assert index is not None
@@ -310,66 +313,88 @@ class EventLinker:
         keys, sims = index.search(vecs, k)
         pairs: list[tuple[Bundle, Bundle, bool]] = []
         near = (keys >= 0) & (sims >= cfg.min_cosine)
+        by_key, live, days, postings = self._by_key, self._live, self._day, self._postings
+        vectors, key_of = self._vectors, self._key
+        assert vectors is not None
+        arrival, window = self._arrival, cfg.window_days
         for i, b in enumerate(todo):
             me = b.article_id
             found: dict[str, float] = {}
             row = np.flatnonzero(near[i])
             for key, sim in zip(keys[i, row].tolist(), sims[i, row].tolist(), strict=True):
-                other = self._by_key.get(key)
+                other = by_key.get(key)
                 if other is not None and other != me:
                     found[other] = sim
-            shared: dict[str, int] = {}
             bkeys = blocking_keys(b)
-            for bk in bkeys:
-                for other in self._postings.get(bk, ()):
-                    shared[other] = shared.get(other, 0) + 1
-            for o, n in shared.items():
-                if n >= cfg.block_min_shared and o not in found and o in self._live:
-                    cos = float(self._live[o].vectors[0] @ b.vectors[0])
-                    if cos >= cfg.block_min_cosine:
-                        found[o] = cos
+            # how many blocking keys each earlier article shares with this one (C-speed count)
+            shared = Counter(chain.from_iterable(postings.get(bk, ()) for bk in bkeys))
+            blocked = [
+                o
+                for o, n in shared.items()
+                if n >= cfg.block_min_shared and o not in found and o in live
+            ]
+            if blocked:
+                cos = vectors.rows([key_of[o] for o in blocked]) @ vecs[i]
+                for o, c in zip(blocked, cos.tolist(), strict=True):
+                    if c >= cfg.block_min_cosine:
+                        found[o] = c
             self._post(me, bkeys)
+            day, mine = days.get(me), arrival[me]
             for other in sorted(found):
-                # earlier = linked before (stored) or earlier in this batch
-                earlier = other in self.event_of_ or rank.get(other, len(todo)) < i
-                if earlier and other in self._live and self._near_in_time(me, other):
-                    worth = (
-                        found[other] >= cfg.score_min_cosine
-                        or shared.get(other, 0) >= cfg.block_min_shared
-                    )
-                    pairs.append((b, self._live[other], worth))
+                # pairs go from the later article to the earlier one (linked before, or earlier
+                # in this batch)
+                if arrival[other] > mine or other not in live:
+                    continue
+                d = days.get(other)
+                if day is not None and d is not None and abs(day - d) > window:
+                    continue
+                worth = (
+                    found[other] >= cfg.score_min_cosine or shared[other] >= cfg.block_min_shared
+                )
+                pairs.append((b, live[other], worth))
         self.n_candidates_ += len(pairs)
         return pairs
 
-    def _decide(self, pairs: list[tuple[Bundle, Bundle, bool]]) -> set[str]:
-        """Score the batch's candidate pairs in one vectorised call; record them in the graph.
+    def _score(self, pairs: list[tuple[Bundle, Bundle, bool]]) -> tuple[np.ndarray, np.ndarray]:
+        """``same_event`` and near-duplicate flags of the pairs worth scoring, in one vectorised
+        call."""
+        worth = [(a, b) for a, b, w in pairs if w]
+        if not worth:
+            return np.zeros(0), np.zeros(0, dtype=bool)
+        return self.scorer(worth)
+
+    def _decide(
+        self,
+        todo: Sequence[Bundle],
+        pairs: list[tuple[Bundle, Bundle, bool]],
+        scores: tuple[np.ndarray, np.ndarray],
+    ) -> None:
+        """Record the batch's scored pairs in the graph and re-cluster what they changed.
 
         Every pair is kept (low probabilities are evidence *against* a merge in the
         re-clustering); pairs at or above the threshold, and near-duplicates, also join the two
-        articles' components. Returns the articles whose component changed.
+        articles' components.
         """
-        touched: set[str] = set()
-        worth = [(a, b) for a, b, w in pairs if w]
-        self.n_scored_ += len(worth)
-        if worth:
-            same, near = self.scorer(worth)
-        else:
-            same, near = np.zeros(0), np.zeros(0, dtype=bool)
+        fresh: list[tuple[str, str]] = []
+        same, near = (np.asarray(v).tolist() for v in scores)
+        self.n_scored_ += len(same)
         results = iter(zip(same, near, strict=True))
+        adj, threshold = self._adj, self.config.threshold
         for a, b, w in pairs:
             p, n = next(results) if w else (0.0, False)
             x, y = a.article_id, b.article_id
-            weight = 1.0 if n else float(p)
-            self._adj.setdefault(x, {})[y] = weight
-            self._adj.setdefault(y, {})[x] = weight
+            weight = 1.0 if n else p
+            adj.setdefault(x, {})[y] = weight
+            adj.setdefault(y, {})[x] = weight
             if self.record:
-                self.scored_.append((x, y, round(float(p), 4), bool(n)))
-            if weight >= self.config.threshold:
+                self.scored_.append((x, y, round(p, 4), n))
+            if weight >= threshold:
                 if self.record:
-                    self.edges_.append((x, y, round(weight, 4), bool(n)))
+                    self.edges_.append((x, y, round(weight, 4), n))
                 self._union(x, y)
-                touched.update((x, y))
-        return touched
+                fresh.append((x, y))
+        touched = {a for edge in fresh for a in edge} | {b.article_id for b in todo}
+        self._relabel(touched, fresh)
 
     # -- components (union-find over edges) -----------------------------------------------------
 
@@ -430,12 +455,18 @@ class EventLinker:
                 x = parent[x]
             return x
 
-        for group in initial or []:
-            g = [m for m in group if m in inside]
+        groups = [g for group in initial or [] if (g := [m for m in group if m in inside])]
+        for g in groups:
             for m in g[1:]:
                 parent[find(m)] = find(g[0])
+        # the adjacency is symmetric: an edge out of the largest group is seen from its other
+        # end, and edges inside it change nothing, so its members (often a 100-report event
+        # beside one new article) are not scanned
+        largest = set(max(groups, key=len)) if groups else set()
         thr = self.config.threshold
         for x in members:
+            if x in largest:
+                continue
             for y, w in self._adj.get(x, {}).items():
                 if w >= thr and y in inside:
                     rx, ry = find(x), find(y)
@@ -478,16 +509,23 @@ class EventLinker:
         best: dict[int, dict[int, dict[str, float]]] = {i: {} for i in items}
         sums: dict[int, dict[int, float]] = {i: {} for i in items}
         counts: dict[int, dict[int, int]] = {i: {} for i in items}
+        # every pair between two clusters once, from one end (the adjacency is symmetric):
+        # from the end outside the largest initial cluster, which is never scanned
+        skip = max(range(len(initial)), key=lambda i: len(items[i])) if initial else -1
         for a in members:
             i = cid[a]
+            if i == skip:
+                continue
             for b, w in self._adj.get(a, {}).items():
                 j = cid.get(b)
-                if j is not None and j != i:
-                    mine = best[i].setdefault(j, {})
-                    if w > mine.get(a, -1.0):
-                        mine[a] = w
-                    sums[i][j] = sums[i].get(j, 0.0) + w
-                    counts[i][j] = counts[i].get(j, 0) + 1
+                if j is None or j == i or (j != skip and b < a):
+                    continue
+                for x, src, dst in ((a, i, j), (b, j, i)):
+                    mine = best[src].setdefault(dst, {})
+                    if w > mine.get(x, -1.0):
+                        mine[x] = w
+                    sums[src][dst] = sums[src].get(dst, 0.0) + w
+                    counts[src][dst] = counts[src].get(dst, 0) + 1
         bsum = {i: {j: sum(v.values()) for j, v in row.items()} for i, row in best.items()}
         use_best = cfg.linkage == "best"
 
@@ -542,19 +580,21 @@ class EventLinker:
             alive.add(k)
         return sorted((sorted(items[i]) for i in alive), key=lambda m: m[0])
 
-    def _relabel(self, touched: set[str]) -> None:
+    def _relabel(self, touched: set[str], fresh: list[tuple[str, str]]) -> None:
         """Re-cluster what this batch changed and give each cluster its event ID.
 
         A component up to ``max_component`` articles is re-clustered whole, which is what
         makes the partition independent of arrival order. A larger one (a chain of reports
         linking many events: a long storyline, a famous name in every story) would make each
-        batch cost its whole size; there only the *region* is re-clustered: the changed
-        articles and the events they have edges into. Order independence then holds for the
-        decisions inside each region, not across the whole chain (``bench_link_scale.py``).
+        batch cost its whole size; there only the *regions* are re-clustered: the events this
+        batch's new edges touch, grouped by those edges (see :meth:`_regions`). Order
+        independence then holds for the decisions inside each region, not across the whole
+        chain (``bench_link_scale.py``).
         """
         by_root: dict[str, list[str]] = {}
         for a in touched:
             by_root.setdefault(self._find(a), []).append(a)
+        large: set[str] = set()
         for root in sorted(by_root):
             comp = self._comp.get(root, [root])
             if len(comp) <= self.config.max_component:
@@ -564,37 +604,61 @@ class EventLinker:
                     self._comp[root] = region
                 self._assign_ids(self._cluster(region))
             else:
-                region = self._region(by_root[root])
+                large.update(by_root[root])
+        if large:
+            for region, initial in self._regions(large, fresh):
                 # existing events start merged: only what changed is decided anew
-                events = {self.event_of_[m] for m in region if m in self.event_of_}
-                initial = [
-                    [m for m in self.events_[e].members if m in self._day]
-                    for e in sorted(events)
-                    if e in self.events_
-                ]
                 self._assign_ids(self._cluster(region, initial))
 
-    def _region(self, seeds: list[str]) -> list[str]:
-        """The changed articles of a large component and the live members of every event they
-        have an edge into (or belong to)."""
-        region = {a for a in seeds if a in self._day}
-        events: set[str] = set()
-        thr = self.config.threshold
-        for a in seeds:
-            for b, w in self._adj.get(a, {}).items():
-                if w < thr:
-                    continue
-                e = self.event_of_.get(b)
-                if e is not None and e in self.events_:
-                    events.add(e)
-                else:
-                    region.add(b)
+    def _regions(
+        self, seeds: set[str], fresh: list[tuple[str, str]]
+    ) -> list[tuple[list[str], list[list[str]]]]:
+        """The changed parts of large components: ``(articles, existing events in them)``.
+
+        A region is a set of events (and new articles) connected by this batch's new edges;
+        each event comes whole (its live members). Old edges between two events do not join
+        their regions: those events were weighed against each other when the edge was made,
+        and chaining along old edges would make one region of a whole famous-name component
+        (10,000+ articles re-clustered every batch at scale, ``bench_link_scale.py``).
+        """
+        parent: dict[str, str] = {}
+
+        def node(a: str) -> str:
             e = self.event_of_.get(a)
-            if e is not None and e in self.events_:
-                events.add(e)
-        for e in events:
-            region.update(m for m in self.events_[e].members if m in self._day)
-        return sorted(region)
+            return "e" + e if e is not None and e in self.events_ else "a" + a
+
+        def find(x: str) -> str:
+            root = x
+            while parent.get(root, root) != root:
+                root = parent[root]
+            while parent.get(x, x) != root:
+                parent[x], x = root, parent[x]
+            return root
+
+        live = [a for a in sorted(seeds) if a in self._day]
+        for a in live:
+            parent.setdefault(node(a), node(a))
+        for x, y in fresh:
+            if x in seeds and y in seeds:
+                rx, ry = find(node(x)), find(node(y))
+                if rx != ry:
+                    parent[max(rx, ry)] = min(rx, ry)
+        groups: dict[str, set[str]] = {}
+        for a in live:
+            groups.setdefault(find(node(a)), set()).add(node(a))
+        out = []
+        for root in sorted(groups):
+            region: set[str] = set()
+            initial: list[list[str]] = []
+            for n in sorted(groups[root]):
+                if n[0] == "e":
+                    members = [m for m in self.events_[n[1:]].members if m in self._day]
+                    initial.append(members)
+                    region.update(members)
+                else:
+                    region.add(n[1:])
+            out.append((sorted(region), initial))
+        return out
 
     def _assign_ids(self, clusters: list[list[str]]) -> None:
         """Event IDs for the clusters of one component, keeping existing IDs where possible.
@@ -675,8 +739,10 @@ class EventLinker:
         if not old:
             return
         keys = np.array([self._key[a] for a in old], dtype=np.int64)
-        assert self._index is not None
+        assert self._index is not None and self._vectors is not None
         self._index.remove(keys)
+        if self._vectors is not self._index:
+            self._vectors.remove(keys)
         for a in old:
             del self._live[a]
             del self._day[a]

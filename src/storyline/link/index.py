@@ -14,6 +14,7 @@ its slot (the linker's time window evicts old articles).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
@@ -81,6 +82,12 @@ class ExactIndex:
                 self._m[slot] = 0.0
                 self._free.append(slot)
 
+    def rows(self, keys: Sequence[int]) -> np.ndarray:
+        """The stored vectors of ``keys`` (all present), one matrix row each: the linker's
+        blocking candidates are scored against them in one product."""
+        slot = self._slot
+        return self._m[[slot[k] for k in keys]]
+
     def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         q = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
         n = self._top
@@ -109,11 +116,23 @@ class ExactIndex:
 class UsearchIndex:
     """Approximate search with usearch's HNSW (float16 storage: half the memory of float32)."""
 
-    def __init__(self, ndim: int, *, dtype: str = "f16", connectivity: int = 16) -> None:
+    def __init__(
+        self, ndim: int, *, dtype: str = "f16", connectivity: int = 16, expansion_add: int = 64
+    ) -> None:
+        """``expansion_add`` 64 instead of usearch's 128: inserting costs half as much (0.26
+        instead of 0.54 ms per 512-d vector among 60,000) for recall@33 0.994 instead of 0.999
+        against exact search (measured on clustered synthetic vectors); an insert per article
+        is a large share of the linker's time at scale."""
         from usearch.index import Index
 
         self.ndim = ndim
-        self._index = Index(ndim=ndim, metric="ip", dtype=dtype, connectivity=connectivity)
+        self._index = Index(
+            ndim=ndim,
+            metric="ip",
+            dtype=dtype,
+            connectivity=connectivity,
+            expansion_add=expansion_add,
+        )
 
     def __len__(self) -> int:
         return len(self._index)
@@ -124,6 +143,7 @@ class UsearchIndex:
             present = np.array([self._index.contains(int(k)) for k in keys], dtype=bool)
             if present.any():
                 self._index.remove(keys[present])
+            # one thread: concurrent inserts would make the graph, hence the neighbours, vary
             self._index.add(keys, np.asarray(vectors, dtype=np.float32), threads=1)
 
     def remove(self, keys: np.ndarray) -> None:
@@ -137,7 +157,8 @@ class UsearchIndex:
         out_s = np.full((len(q), k), -np.inf, dtype=np.float32)
         if not len(self._index) or not len(q):
             return out_k, out_s
-        m = self._index.search(q, k, threads=1)
+        # queries are independent: searching on every core gives the same results, faster
+        m = self._index.search(q, k, threads=0)
         keys = np.atleast_2d(np.asarray(m.keys)).astype(np.int64)
         dist = np.atleast_2d(np.asarray(m.distances, dtype=np.float32))
         # one query gives usearch's ``Matches`` (no ``counts``), several ``BatchMatches``
