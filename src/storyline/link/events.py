@@ -399,13 +399,7 @@ class EventLinker:
     # -- components (union-find over edges) -----------------------------------------------------
 
     def _find(self, x: str) -> str:
-        parent = self._parent
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
+        return _root(self._parent, x)
 
     def _union(self, x: str, y: str) -> None:
         rx, ry = self._find(x), self._find(y)
@@ -628,12 +622,7 @@ class EventLinker:
             return "e" + e if e is not None and e in self.events_ else "a" + a
 
         def find(x: str) -> str:
-            root = x
-            while parent.get(root, root) != root:
-                root = parent[root]
-            while parent.get(x, x) != root:
-                parent[x], x = root, parent[x]
-            return root
+            return _root(parent, x)
 
         live = [a for a in sorted(seeds) if a in self._day]
         for a in live:
@@ -751,6 +740,16 @@ class EventLinker:
                 nb = self._adj.get(b)
                 if nb is not None:
                     nb.pop(a, None)
+
+
+def _root(parent: dict[str, str], x: str) -> str:
+    """Union-find root of ``x`` in ``parent`` (absent means its own root), compressing the path."""
+    root = x
+    while parent.get(root, root) != root:
+        root = parent[root]
+    while parent.get(x, x) != root:
+        parent[x], x = root, parent[x]
+    return root
 
 
 def link(
