@@ -280,6 +280,41 @@ def test_a_bridging_article_merges_events_and_the_old_id_redirects() -> None:
     assert linker.resolve(eb) == ea
 
 
+def test_large_components_recluster_only_the_regions_new_edges_touch() -> None:
+    """Above ``max_component`` a batch re-clusters only the events its new edges touch: an old
+    strong edge between two events does not drag them in, a bridging article merges them, and
+    each step gives the partition whole re-clustering gives."""
+    strong = {frozenset(p) for p in ("ab", "ac", "bc", "de", "cd")} | {
+        frozenset(("f", x)) for x in "abcde"
+    }
+
+    def scorer(pairs: list[tuple[Bundle, Bundle]]) -> tuple[np.ndarray, np.ndarray]:
+        p = [0.9 if frozenset((x.article_id, y.article_id)) in strong else 0.0 for x, y in pairs]
+        return np.array(p), np.zeros(len(p), dtype=bool)
+
+    def run(max_component: int) -> tuple[EventLinker, list[list[set[str]]], list[str]]:
+        cfg = LinkConfig(min_cosine=-1.0, score_min_cosine=-1.0, max_component=max_component)
+        linker, steps, kinds = EventLinker(cfg, scorer=scorer), [], []
+        for i, aid in enumerate("abcdef"):
+            kinds += [c.kind for c in linker.partial_fit([_bundle(aid, [1, i, 0], "2026-01-05")])]
+            groups: dict[str, set[str]] = {}
+            for a, e in linker.event_of_.items():
+                groups.setdefault(e, set()).add(a)
+            steps.append(sorted(groups.values(), key=min))
+        return linker, steps, kinds
+
+    region, steps, kinds = run(max_component=3)
+    _whole, whole_steps, _kinds = run(max_component=500)
+    assert steps == whole_steps
+    # d has one strong edge into {a, b, c} (linkage 0.45): its own event, and e joins d alone
+    assert steps[4] == [{"a", "b", "c"}, {"d", "e"}]
+    # f bridges both events: they merge and the older event's ID stays
+    assert steps[5] == [{"a", "b", "c", "d", "e", "f"}]
+    assert set(region.event_of_.values()) == {event_id_for("a")}
+    assert region.resolve(event_id_for("d")) == event_id_for("a")
+    assert kinds.count("merge") == 1
+
+
 def test_storyline_chain_splits_and_merges_with_stable_ids() -> None:
     def prof(eid: str, seq: int, vec: list[float], actors: set[str]) -> EventProfile:
         v = np.asarray(vec, dtype=np.float32)
