@@ -77,7 +77,7 @@ class LinkConfig:
     horizon_days: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class EventState:
     """One event as the linker knows it: members in link order and the span of event days."""
 
@@ -94,7 +94,7 @@ class EventState:
         self.last_day = day if self.last_day is None else max(self.last_day, day)
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     """One change the linker made: ``new`` / ``join`` an event, or ``merge`` of two events."""
 
@@ -150,8 +150,9 @@ class EventLinker:
         scorer: Scorer | None = None,
     ) -> None:
         """``expected``: corpus size hint for the index choice. ``record``: keep every scored
-        pair in ``scored_`` (the store persists them) and every edge in ``edges_``; a stream
-        of millions that only needs the partition turns it off to keep memory flat.
+        pair in ``scored_`` (the store persists them), every edge in ``edges_`` and every
+        change in ``changes_``; a stream of millions that only needs the partition turns it
+        off to keep memory flat (``changes_`` then holds the last ``partial_fit``'s changes).
         ``scorer``: ``pairs -> (same_event, near_duplicate)``; default the comparison model."""
         self.config = config or LinkConfig()
         self.scorer = scorer or compare_scorer
@@ -202,6 +203,8 @@ class EventLinker:
                 todo.append(b)
         if not todo:
             return []
+        if not self.record:
+            self.changes_ = []
         start = len(self.changes_)
         for b in todo:
             self._arrival[b.article_id] = self._next_arrival
