@@ -25,13 +25,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from storyline.errors import NotFound, StoreError
 from storyline.store.base import feed_id as make_feed_id
 from storyline.store.sqlite_feeds import (
-    FEED_SQL,
     FeedTables,
     clean_url,
-    feed_row,
-    is_id_prefix,
     now,
-    prefix_match,
 )
 
 if TYPE_CHECKING:
@@ -62,29 +58,10 @@ class PostgresFeedsMixin(FeedTables):
 
     # -- feeds ---------------------------------------------------------------------------------
 
-    @staticmethod
-    def _feed_by_id(conn: psycopg.Connection[Any], fid: str) -> dict[str, Any] | None:
-        row = conn.execute(FEED_SQL + " WHERE f.id = %s GROUP BY f.id", (fid,)).fetchone()
-        return feed_row(row) if row else None
-
     def _resolve_feed(self, conn: psycopg.Connection[Any], ref: str) -> str:
-        """Feed id, unique id prefix or exact URL -> feed id (NotFound / ambiguity errors)."""
-        ref = ref.strip()
         if "\x00" in ref:  # PostgreSQL text cannot hold NUL: such a ref names nothing
-            raise NotFound(f"no feed with id or URL {ref!r} in {self.path}")
-        if is_id_prefix(ref):
-            key = ref.lower()
-            rows = conn.execute(
-                "SELECT id FROM feeds WHERE id >= %s AND id < %s ORDER BY id LIMIT 6",
-                (key, key + "g"),  # ids are lower-case hex, and "g" sorts after "f" (COLLATE C)
-            ).fetchall()
-            found = prefix_match(ref, [r[0] for r in rows])
-            if found:
-                return found
-        row = conn.execute("SELECT id FROM feeds WHERE url = %s", (ref,)).fetchone()
-        if row:
-            return str(row[0])
-        raise NotFound(f"no feed with id or URL {ref!r} in {self.path}")
+            raise NotFound(f"no feed with id or URL {ref.strip()!r} in {self.path}")
+        return super()._resolve_feed(conn, ref)
 
     def add_feed(self, url: str, *, name: str | None = None) -> dict[str, Any]:
         url = clean_url(url)

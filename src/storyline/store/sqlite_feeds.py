@@ -176,6 +176,28 @@ class FeedTables:
         """``sql`` with this backend's parameter marker (the statements hold no literal ``?``)."""
         return sql if self._PH == "?" else sql.replace("?", self._PH)
 
+    def _feed_by_id(self, conn: Any, fid: str) -> dict[str, Any] | None:
+        row = conn.execute(self._q(FEED_SQL + " WHERE f.id = ? GROUP BY f.id"), (fid,)).fetchone()
+        return feed_row(row) if row else None
+
+    def _resolve_feed(self, conn: Any, ref: str) -> str:
+        """Feed id, unique id prefix or exact URL -> feed id (NotFound / ambiguity errors)."""
+        ref = ref.strip()
+        if is_id_prefix(ref):
+            key = ref.lower()
+            rows = conn.execute(
+                self._q("SELECT id FROM feeds WHERE id >= ? AND id < ? ORDER BY id LIMIT 6"),
+                # ids are lower-case hex, and "g" sorts after "f" (PostgreSQL: COLLATE C)
+                (key, key + "g"),
+            ).fetchall()
+            found = prefix_match(ref, [r[0] for r in rows])
+            if found:
+                return found
+        row = conn.execute(self._q("SELECT id FROM feeds WHERE url = ?"), (ref,)).fetchone()
+        if row:
+            return str(row[0])
+        raise NotFound(f"no feed with id or URL {ref!r} in {self.path}")
+
     # -- reads ---------------------------------------------------------------------------------
 
     def feeds(self) -> list[dict[str, Any]]:
@@ -344,27 +366,6 @@ class SQLiteFeedsMixin(FeedTables):
         def _page(limit: int, offset: int) -> tuple[int, int]: ...
 
     # -- feeds ---------------------------------------------------------------------------------
-
-    def _feed_by_id(self, conn: sqlite3.Connection, fid: str) -> dict[str, Any] | None:
-        row = conn.execute(FEED_SQL + " WHERE f.id = ? GROUP BY f.id", (fid,)).fetchone()
-        return feed_row(row) if row else None
-
-    def _resolve_feed(self, conn: sqlite3.Connection, ref: str) -> str:
-        """Feed id, unique id prefix or exact URL -> feed id (NotFound / ambiguity errors)."""
-        ref = ref.strip()
-        if is_id_prefix(ref):
-            key = ref.lower()
-            rows = conn.execute(
-                "SELECT id FROM feeds WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
-                (key, key + "g"),  # ids are lower-case hex, and "g" sorts after "f"
-            ).fetchall()
-            found = prefix_match(ref, [r[0] for r in rows])
-            if found:
-                return found
-        row = conn.execute("SELECT id FROM feeds WHERE url = ?", (ref,)).fetchone()
-        if row:
-            return str(row[0])
-        raise NotFound(f"no feed with id or URL {ref!r} in {self.path}")
 
     def add_feed(self, url: str, *, name: str | None = None) -> dict[str, Any]:
         url = clean_url(url)
