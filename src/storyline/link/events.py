@@ -286,11 +286,12 @@ class EventLinker:
             if day is not None and (self._newest_day is None or day > self._newest_day):
                 self._newest_day = day
         vecs = np.stack([b.vectors[0] for b in bundles]).astype(np.float32)
+        key_array = np.array(keys, dtype=np.int64)
         index = self._ensure_index(vecs.shape[1])
-        index.add(np.array(keys, dtype=np.int64), vecs)
+        index.add(key_array, vecs)
         if self._vectors is not index:
             assert self._vectors is not None
-            self._vectors.add(np.array(keys, dtype=np.int64), vecs)
+            self._vectors.add(key_array, vecs)
         return vecs
 
     def _post(self, article_id: str, keys: Iterable[str]) -> None:
@@ -624,20 +625,16 @@ class EventLinker:
             e = self.event_of_.get(a)
             return "e" + e if e is not None and e in self.events_ else "a" + a
 
-        def find(x: str) -> str:
-            return _root(parent, x)
-
-        live = [a for a in sorted(seeds) if a in self._day]
-        for a in live:
-            parent.setdefault(node(a), node(a))
         for x, y in fresh:
             if x in seeds and y in seeds:
-                rx, ry = find(node(x)), find(node(y))
+                rx, ry = _root(parent, node(x)), _root(parent, node(y))
                 if rx != ry:
                     parent[max(rx, ry)] = min(rx, ry)
         groups: dict[str, set[str]] = {}
-        for a in live:
-            groups.setdefault(find(node(a)), set()).add(node(a))
+        for a in sorted(seeds):
+            if a in self._day:
+                n = node(a)
+                groups.setdefault(_root(parent, n), set()).add(n)
         out = []
         for root in sorted(groups):
             region: set[str] = set()
