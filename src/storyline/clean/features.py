@@ -27,6 +27,7 @@ from functools import cache
 
 import numpy as np
 
+from storyline.clean.cues import all_folded
 from storyline.lang import get_pack
 from storyline.lang.base import LanguagePack
 
@@ -413,10 +414,9 @@ def prepare(lines: list[str]) -> tuple[list[str], list[int], list[int], list[int
     """
     index = [i for i, raw in enumerate(lines) if raw]
     texts = [lines[i] for i in index]
-    joined = " ".join(texts)
-    # Lines from the text cleaner are folded already: then the page folds to itself, and one
-    # check replaces a fold per line. Otherwise (a blank or unfolded line) fold line by line.
-    if joined != " ".join(joined.split()):
+    # Lines from the text cleaner are folded already: one check replaces a fold per line.
+    # Otherwise (a blank or unfolded line) fold line by line.
+    if not all_folded(texts):
         folded = [(i, " ".join(raw.split())) for i, raw in enumerate(lines)]
         index = [i for i, t in folded if t]
         texts = [t for _, t in folded if t]
