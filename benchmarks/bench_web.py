@@ -601,7 +601,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
     ap.add_argument("--warmup", type=float, default=2.0, help="seconds per scenario, not recorded")
-    ap.add_argument("--workers", type=int, default=1, help="storyline serve --workers")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="storyline serve --workers (default: one per core)",
+    )
     ap.add_argument("--no-wrk", action="store_true", help="skip the wrk rows")
     ap.add_argument(
         "--no-baseline", action="store_true", help="skip the 1-client rows (unloaded latency)"

@@ -146,6 +146,28 @@ def test_entity_lookup_errors(store: Store) -> None:
         store.entities(query="!!!")
 
 
+def test_entity_ids_resolve_names_without_reading_the_entry(store: Store) -> None:
+    """What a search filter asks for: every id a name stands for, none for nobody."""
+    text = "Zwei Berg\n\nAnna Berg und Tom Berg trafen Joe Biden."
+    _put(
+        store,
+        _article(text),
+        _ents(
+            text,
+            ("Anna Berg", "PER", "Anna Berg"),
+            ("Tom Berg", "PER", "Tom Berg"),
+            ("Joe Biden", "PER", "Joe Biden"),
+        ),
+    )
+    anna, tom = store.entity("Anna Berg")["id"], store.entity("Tom Berg")["id"]
+    assert store.entity_ids("Anna Berg") == (anna,)
+    assert store.entity_ids(anna.upper()) == (anna,)  # an id, any case
+    assert sorted(store.entity_ids("Berg")) == sorted([anna, tom])  # a shared surname
+    assert store.entity_ids("Biden") == (store.entity("Joe Biden")["id"],)
+    assert store.entity_ids("Niemand") == ()
+    assert store.entity_ids("Nie\x00mand") == ()
+
+
 def test_analysis_of_unknown_article_is_refused(store: Store) -> None:
     with pytest.raises(NotFound):
         store.put_analysis(Analysis(article_id="0" * 16, language="de", published=None), "1")

@@ -382,3 +382,36 @@ def test_cli_search_filters_match_the_api(corpus_db: Path) -> None:
     assert bad.exit_code == 2 and "not a date" in bad.output
     none = runner.invoke(cli_app, ["search", "--db", str(corpus_db)])
     assert none.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "Elbe", "place": "Pirna"},
+        {"q": "Elbe", "place": "pirna"},  # names match whatever their case
+        {"q": "Elbe", "place": "de"},  # an ISO country code
+        {"q": "Elbe", "entity": "Katrin Hollmann"},
+        {"q": "Elbe", "entity": "Katrin Hollmann", "place": "DE", "lang": "de"},
+    ],
+)
+def test_search_filter_plans_agree(
+    corpus_db: Path, monkeypatch: pytest.MonkeyPatch, params: dict[str, str]
+) -> None:
+    """An entity or place filter is checked per match or listed once, whichever the counts make
+    cheaper: both plans return the same page."""
+    from storyline import api
+    from storyline.store.sqlite import SQLiteStore
+
+    def run(**costs: float) -> list[tuple[str, float | None]]:
+        for name, value in costs.items():
+            monkeypatch.setattr(SQLiteStore, name, value)
+        hits = api.search(
+            params["q"], db=corpus_db, limit=50, entity=params.get("entity"),
+            place=params.get("place"), language=params.get("lang"),
+        )  # fmt: skip
+        return [(h["id"], h["score"]) for h in hits]
+
+    per_match = run(_PROBE_COST=0.0)
+    listed = run(_PROBE_COST=1e9)
+    assert per_match == listed
+    assert per_match, f"the corpus has matches for {params}"

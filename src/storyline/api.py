@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from storyline.clean import clean, clean_document
-from storyline.errors import InputError, NotFound, StoreError, StorylineError
+from storyline.errors import InputError, NotFound, StorylineError
 from storyline.fetch.types import FetchPolicy
 from storyline.model import Article, Document, ReadFailure
 from storyline.pipeline import IngestReport, analyse_pending, ingest_documents
@@ -347,17 +347,12 @@ def day_arg(name: str, value: str | None) -> str | None:
 
 def _entity_ids(store: Store, name: str) -> tuple[str, ...]:
     """Registry ids an entity filter stands for: none when nobody has that name (the filter
-    then matches nothing), all candidates when several entities share it."""
+    then matches nothing), all of them when several entities share it."""
     from storyline.analyse.registry import entity_key
 
     if not entity_key(name):
         raise InputError(f"entity {name!r} contains no name")
-    try:
-        return (store.entity(name)["id"],)
-    except NotFound:
-        return ()
-    except StoreError:  # several entities share the name: search them all
-        return tuple(e["id"] for e in store.entities(query=name, limit=20))
+    return store.entity_ids(name)
 
 
 def stats(*, db: DbRef = None) -> dict[str, Any]:
@@ -672,7 +667,6 @@ def relink(
 def _entity_keys(store: Store, name: str) -> list[str]:
     """Folded names an entity filter matches: the registry entry's name and aliases."""
     from storyline.analyse.registry import entity_key
-    from storyline.errors import NotFound
 
     keys = {entity_key(name)}
     try:

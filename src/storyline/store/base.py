@@ -26,6 +26,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -362,6 +363,12 @@ class Store(ABC):
         """Registry entries, most mentioned first: ``id``, ``label``, ``name``, ``mentions``,
         ``articles``, ``languages``, ``first_seen``, ``last_seen``. ``query`` keeps entries
         whose name or an alias matches it (spelling-folded substring)."""
+
+    @abstractmethod
+    def entity_ids(self, ref: str) -> tuple[str, ...]:
+        """Registry ids an id or name stands for, by the lookup :meth:`entity` uses, without
+        reading the entry: several when entities share the name, none when nobody has it.
+        What a search filter needs (a full :meth:`entity` reads its timeline and aliases)."""
 
     @abstractmethod
     def entity(self, ref: str) -> dict[str, Any]:
@@ -767,22 +774,23 @@ def make_snippet(
     """
     words = {w for group in parsed for t in group for w in (t.words[:-1] if t.prefix else t.words)}
     prefixes = tuple(t.words[-1] for group in parsed for t in group if t.prefix)
-    tokens: list[tuple[int, int, bool]] = []
-    keys: dict[str, bool] = {}
-    for m in _WORD.finditer(text):
-        if len(tokens) >= max_tokens:
-            break
-        tok = m.group()
-        hit = keys.get(tok)
-        if hit is None:
-            hit = keys[tok] = any(
-                k in words or (prefixes and k.startswith(prefixes)) for k in _token_key(tok)
-            )
-        tokens.append((m.start(), m.end(), hit))
-    if not tokens:
+    # Search pages build 20 snippets per request, so this runs at C speed where it can: the
+    # words are listed by one regex pass (``\w+`` is a third faster than ``[^\W_]+`` and the
+    # same on text without underscores), each distinct word is folded once (cached across
+    # calls), and offsets are found only for the words of the chosen window.
+    word = _FAST_WORD if "_" not in text else _WORD
+    toks = word.findall(text)
+    del toks[max_tokens:]
+    if not toks:
         return ""
+    if prefixes:
+        hits = {
+            t for t in set(toks) if any(k in words or k.startswith(prefixes) for k in _token_key(t))
+        }
+    else:
+        hits = {t for t in set(toks) if not words.isdisjoint(_token_key(t))}
     # densest window of `width` tokens starting at a match (first one wins ties)
-    hit_at = [i for i, t in enumerate(tokens) if t[2]]
+    hit_at = [i for i, t in enumerate(toks) if t in hits]
     best_start, best_hits = 0, 0
     j = 0
     for n, i in enumerate(hit_at):
@@ -791,20 +799,22 @@ def make_snippet(
         if j - n > best_hits:
             best_start, best_hits = i, j - n
     start = max(0, best_start - 4) if best_hits else 0  # a few words of context before it
-    start = max(0, min(start, len(tokens) - width))  # use the full width near the end
-    end = min(len(tokens), start + width)
+    start = max(0, min(start, len(toks) - width))  # use the full width near the end
+    end = min(len(toks), start + width)
+    spans = [m.span() for m in islice(word.finditer(text), end)]
     out: list[str] = ["…"] if start > 0 else []
     for i in range(start, end):
-        s, e, hit = tokens[i]
-        gap = text[tokens[i - 1][1] : s] if i > start else " "
+        s, e = spans[i]
+        gap = text[spans[i - 1][1] : s] if i > start else " "
         out.append(" · " if "\n" in gap and gap.isspace() else gap)  # unpunctuated break
-        out.append(f"[{text[s:e]}]" if hit else text[s:e])
-    tail = _TRAILING_PUNCT.match(text, tokens[end - 1][1])
+        out.append(f"[{text[s:e]}]" if toks[i] in hits else text[s:e])
+    tail = _TRAILING_PUNCT.match(text, spans[end - 1][1])
     out.append(tail.group() if tail else "")
-    if end < len(tokens):
+    if end < len(toks):
         out.append(" …")
     return _SPACES.sub(" ", "".join(out)).strip()
 
 
+_FAST_WORD = re.compile(r"\w+")
 _TRAILING_PUNCT = re.compile(r"[^\w\s]{1,3}")
 _SPACES = re.compile(r"\s+")

@@ -233,14 +233,14 @@ class PostgresAnalysisMixin:
             rows = conn.execute(sql, [*params, limit, offset]).fetchall()
         return [self._entity_dict(r) for r in rows]
 
-    def entity(self, ref: str) -> dict[str, Any]:
+    def _entity_matches(self, conn: psycopg.Connection[Any], ref: str) -> list[str]:
+        """Registry ids ``ref`` names, most exact lookup first (SQLite's order): an id, the
+        canonical name, any alias, a person's surname alone."""
         from storyline.analyse.registry import entity_key
 
-        ref = ref.strip()
         if "\x00" in ref:
-            raise NotFound(f"no entity named {ref!r} in {self.path}")
+            return []
         key = entity_key(ref)
-        # most exact first: an id, the canonical name, any alias, a person's surname alone
         lookups: list[tuple[str, tuple[str, ...]]] = [
             ("SELECT id FROM entities WHERE id = %s", ("E" + ref[1:].lower(),))
         ]
@@ -253,14 +253,22 @@ class PostgresAnalysisMixin:
                     (key,),
                 ),
             ]
+        for sql, params in lookups:
+            ids = [r[0] for r in conn.execute(sql, params)]
+            if ids:
+                return ids
+        if key and " " not in key:  # "Lukashenko" for Alexander Lukashenko
+            return self._people_with_surname(conn, key)
+        return []
+
+    def entity_ids(self, ref: str) -> tuple[str, ...]:
+        with self._read("look up an entity") as conn:
+            return tuple(self._entity_matches(conn, ref.strip()))
+
+    def entity(self, ref: str) -> dict[str, Any]:
+        ref = ref.strip()
         with self._read("read an entity", snapshot=True) as conn:
-            ids: list[str] = []
-            for sql, params in lookups:
-                ids = [r[0] for r in conn.execute(sql, params)]
-                if ids:
-                    break
-            if not ids and key and " " not in key:  # "Lukashenko" for Alexander Lukashenko
-                ids = self._people_with_surname(conn, key)
+            ids = self._entity_matches(conn, ref)
             if not ids:
                 raise NotFound(f"no entity named {ref!r} in {self.path}")
             if len(ids) > 1:
