@@ -260,6 +260,33 @@ def test_index_exact_and_usearch_agree_and_remove() -> None:
     assert 3 not in approx.search(vecs[3:4], 5)[0][0]
 
 
+@pytest.mark.parametrize("k", [3, 40, 400])
+def test_index_min_score_returns_the_same_neighbours(k: int) -> None:
+    """Above a cosine floor the exact index lists the qualifying neighbours without sorting
+    whole rows; they are the top-k search's, filtered, best first."""
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(6, 16))
+    vecs = (centres[rng.integers(0, 6, 200)] + 0.6 * rng.normal(size=(200, 16))).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    exact, approx = ExactIndex(16), UsearchIndex(16)
+    for ix in (exact, approx):
+        ix.add(np.arange(200), vecs)
+    exact.remove(np.arange(5))
+    full_k, full_s = exact.search(vecs[:30], k)
+    got_k, got_s = exact.search(vecs[:30], k, min_score=0.5)
+    assert got_k.shape[1] <= k
+    for i in range(30):
+        keep = (full_k[i] >= 0) & (full_s[i] >= 0.5)
+        want = dict(zip(full_k[i, keep].tolist(), full_s[i, keep].tolist(), strict=True))
+        row = got_k[i] >= 0
+        have = dict(zip(got_k[i, row].tolist(), got_s[i, row].tolist(), strict=True))
+        assert have == want
+        assert (np.diff(got_s[i, row]) <= 0).all()  # best first
+        assert not set(have) & set(range(5))  # removed keys never come back
+    ka, sa = approx.search(vecs[:30], k, min_score=0.5)
+    assert ((ka < 0) | (sa >= 0.5)).all()
+
+
 def test_a_bridging_article_merges_events_and_the_old_id_redirects() -> None:
     scores = {frozenset("ab"): 0.0, frozenset("ca"): 0.9, frozenset("cb"): 0.9}
 
