@@ -30,13 +30,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
 
+from storyline.closing import Closing
 from storyline.fetch.hosts import HostCounters, HostLimiter, host_key
 from storyline.fetch.robots import (
     MAX_ROBOTS_BYTES,
@@ -432,7 +432,7 @@ class _Crash:
 # -- the fetcher ---------------------------------------------------------------------------
 
 
-class Fetcher:
+class Fetcher(Closing):
     """Fetches pages and feeds politely, one shared HTTP client for every thread.
 
     Use as a context manager (or call ``close``) so connections are released. ``fetch`` may be
@@ -522,17 +522,6 @@ class Fetcher:
     def close(self) -> None:
         """Close the shared HTTP client and its connections."""
         self._client.close()
-
-    def __enter__(self) -> Fetcher:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- one URL ----------------------------------------------------------------------------
 

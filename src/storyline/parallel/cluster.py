@@ -14,9 +14,9 @@ import contextlib
 import logging
 import math
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 
+from storyline.closing import Closing
 from storyline.errors import StorylineError
 
 #: Tasks in flight per worker (in batches): enough that a worker never waits for the client
@@ -28,7 +28,7 @@ BATCH = 8
 BATCH_CHARS = 200_000
 
 
-class DaskRunner:
+class DaskRunner(Closing):
     """A Dask client for one run; a context manager that closes what it started.
 
     ``workers``: start a ``LocalCluster`` of that many single-threaded worker processes.
@@ -92,17 +92,6 @@ class DaskRunner:
         with contextlib.suppress(Exception):
             if cluster is not None:
                 cluster.close()
-
-    def __enter__(self) -> DaskRunner:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _distributed() -> Any:

@@ -27,9 +27,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
+from storyline.closing import Closing
 from storyline.errors import StoreError
 
 if TYPE_CHECKING:
@@ -207,7 +207,7 @@ class LinkUpdate:
     based_on: tuple[int, int] = (0, 0)
 
 
-class Store(ABC):
+class Store(Closing, ABC):
     """Where cleaned articles live: add them once, find them by id, list and search them.
 
     Every write is one transaction, so an interrupted ingest leaves the store consistent and a
@@ -619,17 +619,6 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the connection(s). Safe to call twice."""
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 # ---------------------------------------------------------------------------------------------
