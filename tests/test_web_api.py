@@ -415,3 +415,22 @@ def test_search_filter_plans_agree(
     listed = run(_PROBE_COST=1e9)
     assert per_match == listed
     assert per_match, f"the corpus has matches for {params}"
+
+
+def test_search_by_filters_alone_lists_every_match_newest_first(corpus_db: Path) -> None:
+    """Filters without words: the filter's articles (listed once, not tested one by one),
+    newest first; a language filter narrows them."""
+    from storyline import api
+    from storyline.store import open_store
+
+    with open_store(corpus_db, readonly=True) as store:
+        person = store.entity("Katrin Hollmann")
+        mentioned = {r["id"] for r in person["recent"]}
+        german = {a["id"] for a in store.articles(language="de", limit=200)}
+    assert 0 < len(mentioned) < 20  # "recent" lists them all
+    hits = api.search("", db=corpus_db, entity="Katrin Hollmann", limit=50)
+    assert {h["id"] for h in hits} == mentioned
+    days = [h["published"] or "" for h in hits]
+    assert days == sorted(days, reverse=True)
+    de = api.search("", db=corpus_db, entity="Katrin Hollmann", language="de", limit=50)
+    assert {h["id"] for h in de} == mentioned & german

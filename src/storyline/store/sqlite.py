@@ -695,7 +695,9 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
         """
         where: list[str] = []
         params: list[Any] = []
-        col = "+a." if match is not None else "a."
+        # the match, else an entity or place filter, drives the query: never an article index
+        narrowed = filters.entity_ids is not None or bool(filters.place)
+        col = "+a." if match is not None or narrowed else "a."
         if filters.language:
             where.append(f"{col}language = ?")
             params.append(filters.language)
@@ -739,6 +741,12 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
                     )
                     params.extend(cond_args)
                     continue
+            else:
+                # filters alone: the filter's articles are listed once and sorted by date;
+                # testing every article newest first took 0.3-0.8 s at 100k articles
+                where.append(f"a.id IN (SELECT {alias}.article_id FROM {table} WHERE {cond})")
+                params.extend(cond_args)
+                continue
             where.append(
                 f"EXISTS (SELECT 1 FROM {table} WHERE {alias}.article_id = a.id AND {cond})"
             )
