@@ -668,13 +668,20 @@ def _entity_keys(store: Store, name: str) -> list[str]:
     """Folded names an entity filter matches: the registry entry's name and aliases."""
     from storyline.analyse.registry import entity_key
 
-    keys = {entity_key(name)}
     try:
         found = store.entity(name)
     except NotFound:
-        return sorted(k for k in keys if k)
-    keys.add(entity_key(found["name"]))
-    keys.update(entity_key(a["alias"]) for a in found.get("aliases", []))
+        return sorted(k for k in {entity_key(name)} if k)
+    return entry_keys(found, also=name)
+
+
+def entry_keys(entry: dict[str, Any], *, also: str = "") -> list[str]:
+    """Folded names of a registry ``entry`` (:meth:`Store.entity`): its name, its aliases and
+    ``also`` -- what events are filtered by (the web UI's entity page has the entry already)."""
+    from storyline.analyse.registry import entity_key
+
+    keys = {entity_key(also), entity_key(entry["name"])}
+    keys.update(entity_key(a["alias"]) for a in entry.get("aliases", []))
     return sorted(k for k in keys if k)
 
 

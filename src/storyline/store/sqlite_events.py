@@ -260,9 +260,11 @@ class SQLiteEventsMixin:
         for kind, keys in (("entity", entity_keys), ("place", place_keys)):
             if keys is not None:
                 marks = ", ".join("?" * len(keys)) or "NULL"
+                # listed once from the key index: testing each event, latest first, with an
+                # EXISTS read all 20k events for an entity with few of them (60 ms)
                 where.append(
-                    "EXISTS (SELECT 1 FROM event_keys k WHERE k.event_id = e.id "
-                    f"AND k.kind = ? AND k.key IN ({marks}))"
+                    f"e.id IN (SELECT k.event_id FROM event_keys k WHERE k.kind = ? "
+                    f"AND k.key IN ({marks}))"
                 )
                 params.extend([kind, *keys])
         if storyline:

@@ -187,7 +187,7 @@ def entity(store: Store, ref: str) -> dict[str, Any]:
 
     data = store.entity(ref)
     data["chart"] = charts.mentions(data.get("timeline", []))
-    data["events"] = api.events(db=store, entity=data["name"], limit=50)
+    data["events"] = store.events(entity_keys=api.entry_keys(data), limit=50)
     return data
 
 
