@@ -23,7 +23,7 @@ import hashlib
 import re
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -619,6 +619,48 @@ class Store(Closing, ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the connection(s). Safe to call twice."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Registry lookup shared by the backends
+
+
+def entity_matches(
+    conn: Any,
+    ref: str,
+    q: Callable[[str], str],
+    surname: Callable[[Any, str], list[str]],
+) -> list[str]:
+    """Registry ids ``ref`` names, most exact lookup first: an id, the canonical name, any
+    alias, a person's surname alone (several when a name is shared, none when unknown).
+
+    The statements are written with ``?`` markers; ``q`` turns them into the backend's, and
+    ``surname`` is the backend's query for persons whose full name ends with a surname key.
+    """
+    from storyline.analyse.registry import entity_key
+
+    if "\x00" in ref:  # PostgreSQL refuses NUL in text; no name contains one
+        return []
+    key = entity_key(ref)
+    lookups: list[tuple[str, tuple[str, ...]]] = [
+        ("SELECT id FROM entities WHERE id = ?", ("E" + ref[1:].lower(),))
+    ]
+    if key:
+        lookups += [
+            ("SELECT id FROM entities WHERE key = ? ORDER BY id", (key,)),
+            (
+                "SELECT DISTINCT entity_id FROM entity_aliases WHERE alias_key = ? "
+                "ORDER BY entity_id",
+                (key,),
+            ),
+        ]
+    for sql, params in lookups:
+        ids = [r[0] for r in conn.execute(q(sql), params)]
+        if ids:
+            return ids
+    if key and " " not in key:  # "Lukashenko" for Alexander Lukashenko
+        return surname(conn, key)
+    return []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from storyline.analyse.types import Analysis
 from storyline.errors import NotFound, StoreError
+from storyline.store.base import entity_matches
 from storyline.store.sqlite import SQLiteStore, _now
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ _ENTITY_SQL = """
 
 
 class PostgresAnalysisMixin:
-    """Analysis storage; needs the host's ``_read``, ``_write``, ``_page``, ``_resolve``,
+    """Analysis storage; needs the host's ``_read``, ``_write``, ``_page``, ``_resolve``, ``_q``,
     ``path``."""
 
     path: str
@@ -57,6 +58,8 @@ class PostgresAnalysisMixin:
         def _page(limit: int, offset: int) -> tuple[int, int]: ...
 
         def _resolve(self, conn: psycopg.Connection[Any], ref: str) -> str: ...
+
+        def _q(self, sql: str) -> str: ...
 
     def put_analysis(self, analysis: Analysis, version: str) -> None:
         from storyline.analyse.registry import entity_id, mention_rows
@@ -233,42 +236,14 @@ class PostgresAnalysisMixin:
             rows = conn.execute(sql, [*params, limit, offset]).fetchall()
         return [self._entity_dict(r) for r in rows]
 
-    def _entity_matches(self, conn: psycopg.Connection[Any], ref: str) -> list[str]:
-        """Registry ids ``ref`` names, most exact lookup first (SQLite's order): an id, the
-        canonical name, any alias, a person's surname alone."""
-        from storyline.analyse.registry import entity_key
-
-        if "\x00" in ref:
-            return []
-        key = entity_key(ref)
-        lookups: list[tuple[str, tuple[str, ...]]] = [
-            ("SELECT id FROM entities WHERE id = %s", ("E" + ref[1:].lower(),))
-        ]
-        if key:
-            lookups += [
-                ("SELECT id FROM entities WHERE key = %s ORDER BY id", (key,)),
-                (
-                    "SELECT DISTINCT entity_id FROM entity_aliases WHERE alias_key = %s "
-                    "ORDER BY entity_id",
-                    (key,),
-                ),
-            ]
-        for sql, params in lookups:
-            ids = [r[0] for r in conn.execute(sql, params)]
-            if ids:
-                return ids
-        if key and " " not in key:  # "Lukashenko" for Alexander Lukashenko
-            return self._people_with_surname(conn, key)
-        return []
-
     def entity_ids(self, ref: str) -> tuple[str, ...]:
         with self._read("look up an entity") as conn:
-            return tuple(self._entity_matches(conn, ref.strip()))
+            return tuple(entity_matches(conn, ref.strip(), self._q, self._people_with_surname))
 
     def entity(self, ref: str) -> dict[str, Any]:
         ref = ref.strip()
         with self._read("read an entity", snapshot=True) as conn:
-            ids = self._entity_matches(conn, ref)
+            ids = entity_matches(conn, ref, self._q, self._people_with_surname)
             if not ids:
                 raise NotFound(f"no entity named {ref!r} in {self.path}")
             if len(ids) > 1:

@@ -52,6 +52,7 @@ from storyline.store.base import (
     AddOutcome,
     SearchFilters,
     Store,
+    entity_matches,
     fts5_query,
     make_snippet,
     require_terms,
@@ -1022,36 +1023,14 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
             rows = conn.execute(sql, [*params, limit, offset]).fetchall()
         return [self._entity_dict(r) for r in rows]
 
-    def _entity_matches(self, conn: sqlite3.Connection, ref: str) -> list[str]:
-        """Registry ids ``ref`` names, most exact lookup first: an id, the canonical name, any
-        alias, a person's surname alone (several when a name is shared, none when unknown)."""
-        from storyline.analyse.registry import entity_key
-
-        key = entity_key(ref)
-        lookups: list[tuple[str, tuple[str, ...]]] = [
-            ("SELECT id FROM entities WHERE id = ?", ("E" + ref[1:].lower(),))
-        ]
-        if key:
-            lookups += [
-                ("SELECT id FROM entities WHERE key = ?", (key,)),
-                ("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias_key = ?", (key,)),
-            ]
-        for sql, params in lookups:
-            ids = [r[0] for r in conn.execute(sql, params)]
-            if ids:
-                return ids
-        if key and " " not in key:  # "Lukashenko" for Alexander Lukashenko
-            return self._people_with_surname(conn, key)
-        return []
-
     def entity_ids(self, ref: str) -> tuple[str, ...]:
         with self._read("look up an entity") as conn:
-            return tuple(self._entity_matches(conn, ref.strip()))
+            return tuple(entity_matches(conn, ref.strip(), self._q, self._people_with_surname))
 
     def entity(self, ref: str) -> dict[str, Any]:
         ref = ref.strip()
         with self._read("read an entity") as conn:
-            ids = self._entity_matches(conn, ref)
+            ids = entity_matches(conn, ref, self._q, self._people_with_surname)
             if not ids:
                 raise NotFound(f"no entity named {ref!r} in {self.path}")
             if len(ids) > 1:
