@@ -191,7 +191,9 @@ class ObliviousForest:
 
         Trees share many splits (the same feature and threshold), so each distinct split is
         compared once: ``columns``/``thresholds`` list the distinct splits, ``split_of[d, t]``
-        is the distinct split at depth ``d`` of tree ``t``.
+        is the distinct split at depth ``d`` of tree ``t``. ``offsets`` (each tree's first leaf
+        in the flat leaf values) is ``uint16`` when every leaf number fits: adding it to the
+        ``uint8`` leaves in 16 bits costs less than widening them to pointer-sized integers.
         """
         flat = self.__dict__.get("_flat_cache")
         if flat is None:
@@ -205,7 +207,9 @@ class ObliviousForest:
                 distinct[:, 1:],
                 split_of.reshape(D, T),
                 self.values_.ravel(),
-                (np.arange(T, dtype=np.intp) * 2**D)[:, None],
+                (np.arange(T, dtype=np.intp) * 2**D)[:, None].astype(
+                    np.uint16 if T * 2**D <= 1 << 16 else np.intp
+                ),
             )
             self.__dict__["_flat_cache"] = flat
         return flat
@@ -226,7 +230,9 @@ class ObliviousForest:
         leaf = bits[split_of[0]]
         for level in split_of[1:]:
             leaf = leaf * np.uint8(2) + bits[level]
-        leaf_values = np.take(values, leaf + offsets)  # (trees, rows)
+        index = leaf.astype(offsets.dtype)
+        index += offsets
+        leaf_values = values.take(index)  # (trees, rows)
         # summed as a C-ordered (rows, trees) array, each row over contiguous memory: the order
         # the scores have always been summed in, so they do not change by a bit
         return self.base_ + np.ascontiguousarray(leaf_values.T).sum(axis=1)
@@ -272,33 +278,41 @@ def context_features(X: np.ndarray, raw: np.ndarray) -> np.ndarray:
     """Stage-2 rows: a page's stage-1 log-odds in context, plus a few line features.
 
     ``X`` is the page's :func:`~storyline.clean.features.page_features` matrix and ``raw`` the
-    stage-1 log-odds of its lines, in page order.
+    stage-1 log-odds of its lines, in page order. Columns are written straight into a
+    column-major matrix (the layout the trees read), not stacked from a list of columns.
     """
     n = raw.shape[0]
     if n == 0:
         return np.zeros((0, len(CONTEXT_NAMES)))
-    s = np.clip(raw, -8.0, 8.0)
+    out = np.empty((n, len(CONTEXT_NAMES)), order="F")
+    s = np.clip(raw, -8.0, 8.0, out=out[:, 0])
     p = _sigmoid(s)
-    pad = np.full(3, -9.0)
-    padded = np.concatenate([pad, s, pad])
-    shifted = [padded[3 + o : 3 + o + n] for o in CONTEXT_OFFSETS]
-    c = np.concatenate([[0.0], np.cumsum(p)])
+    padded = np.full(n + 6, -9.0)
+    padded[3 : 3 + n] = s
+    for k, o in enumerate(CONTEXT_OFFSETS, 1):
+        out[:, k] = padded[3 + o : 3 + o + n]
+    c = np.zeros(n + 1)
+    np.cumsum(p, out=c[1:])
     idx = np.arange(n)
-    wins = []
+    col = 1 + len(CONTEXT_OFFSETS)
     for w in CONTEXT_WINDOWS:
         lo = np.maximum(idx - w, 0)
         hi = np.minimum(idx + w + 1, n)
-        wins.append((c[hi] - c[lo]) / (hi - lo))
-    pp = np.concatenate([np.zeros(3), p, np.zeros(3)])
-    prev3 = np.max(np.stack([pp[3 + o : 3 + o + n] for o in (-3, -2, -1)]), axis=0)
-    next3 = np.max(np.stack([pp[3 + o : 3 + o + n] for o in (1, 2, 3)]), axis=0)
-    above = np.where(idx > 0, c[idx] / np.maximum(idx, 1), 0.0)
-    below = np.where(idx < n - 1, (c[n] - c[idx + 1]) / np.maximum(n - 1 - idx, 1), 0.0)
-    rank = np.empty(n)
-    rank[np.argsort(-p, kind="stable")] = np.arange(n) / max(n - 1, 1)
-    cols = [s, *shifted, *wins, prev3, next3, above, below, rank, np.full(n, p.max())]
-    base = X[:, [_FI[name] for name in CONTEXT_BASE]]
-    return np.column_stack([*cols, base])
+        np.divide(c[hi] - c[lo], hi - lo, out=out[:, col])
+        col += 1
+    pp = np.zeros(n + 6)
+    pp[3 : 3 + n] = p
+    np.maximum(np.maximum(pp[0:n], pp[1 : 1 + n]), pp[2 : 2 + n], out=out[:, col])  # prev3
+    np.maximum(np.maximum(pp[4 : 4 + n], pp[5 : 5 + n]), pp[6 : 6 + n], out=out[:, col + 1])
+    out[:, col + 2] = np.where(idx > 0, c[idx] / np.maximum(idx, 1), 0.0)  # mean above
+    out[:, col + 3] = np.where(idx < n - 1, (c[n] - c[idx + 1]) / np.maximum(n - 1 - idx, 1), 0.0)
+    out[np.argsort(-p, kind="stable"), col + 4] = np.arange(n) / max(n - 1, 1)  # rank
+    out[:, col + 5] = p.max()
+    out[:, col + 6 :] = X[:, _CONTEXT_BASE]
+    return out
+
+
+_CONTEXT_BASE = [_FI[name] for name in CONTEXT_BASE]
 
 
 def _group_folds(n_pages: int, k: int, seed: int) -> np.ndarray:

@@ -7,10 +7,12 @@ cleaners use them, so a removed line gets the same reason whether it came from t
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from storyline.lang.base import AGENCIES, LanguagePack
@@ -37,14 +39,90 @@ class _Rules:
     counter: re.Pattern[str]
     #: "MEHR AUS WEISSRUSSLAND": a short related-articles header and a section name
     related_prefix: re.Pattern[str]
-    #: a credit prefix after a space, inside a caption ("... Hauptstraße. Foto: dpa")
+    #: a credit prefix after a space, inside a caption ("... Hauptstraße. Foto: dpa"); read on
+    #: a folded line, where ``\s`` can only be a space, so the pattern starts with a literal
+    #: space, which the regex engine finds by a fast character scan, not by trying every position
     credit_inside: re.Pattern[str]
     credit_start: re.Pattern[str]
     share_any: re.Pattern[str]
     legal_any: re.Pattern[str]
     caption_any: re.Pattern[str]
+    #: :func:`minimal_needles` of the share and legal substrings, for :func:`drop_reasons`
+    share_needles: tuple[str, ...]
+    legal_needles: tuple[str, ...]
+    #: :func:`minimal_needles` of the caption markers, for :func:`caption_marked`
+    caption_needles: tuple[str, ...]
+    #: ``pack.byline``
+    byline: re.Pattern[str]
     #: splits a byline's name part at joiners ("mit", "und") and separators
     byline_parts: re.Pattern[str]
+
+
+def minimal_needles(items: Iterable[str]) -> tuple[str, ...]:
+    """The needles of a "contains any of" test without those that contain another needle.
+
+    A line that contains "artikel teilen" contains "teilen" too, so for a yes/no answer the
+    longer needle never needs looking for.
+    """
+    unique = set(items)
+    return tuple(sorted(x for x in unique if not any(y != x and y in x for y in unique)))
+
+
+def lines_containing(lines: list[str], needles: tuple[str, ...]) -> bytes:
+    """``[any(x in line for x in needles) for line in lines]`` as 1s and 0s, one search per
+    needle (``bytes``: numpy reads them without a copy).
+
+    Each needle is looked for in the whole page at once (the lines joined by line breaks), a
+    few C-level scans instead of a regex or a loop of ``in`` tests per line. Pass ``""`` for a
+    line that must not match. A needle with a line break in it could match across two lines,
+    and the empty needle is in every line: those take the line-by-line path.
+    """
+    return lines_containing_groups(lines, needles)[0]
+
+
+def lines_containing_groups(lines: list[str], *groups: tuple[str, ...]) -> list[bytes]:
+    """:func:`lines_containing` for several groups of needles over the same lines, which are
+    joined once; the answers for the last page are remembered.
+
+    The line classifier's features and the structurer's drop reasons look for the same share,
+    legal and caption substrings in the same casefolded lines; the second asks for free. One
+    page is kept (its joined text and the answers per group), not a cache that grows; a new
+    page is recognised by comparing its joined text, which costs far less than the searches.
+    The answers are ``bytes``, so nobody can change what the next caller reads.
+    """
+    global _last_hits
+    joined = "\n".join(lines)
+    last, memo = _last_hits
+    if joined != last:
+        memo = {}
+        _last_hits = (joined, memo)
+    for needles in groups:
+        if needles not in memo:
+            memo[needles] = _containing(joined, lines, needles)
+    return [memo[needles] for needles in groups]
+
+
+#: the lines of the last page :func:`lines_containing_groups` searched, joined, and its answers
+_last_hits: tuple[str, dict[tuple[str, ...], bytes]] = ("", {})
+
+
+def _containing(joined: str, lines: list[str], needles: tuple[str, ...]) -> bytes:
+    """Which of ``lines`` (joined by line breaks into ``joined``) contain one of ``needles``."""
+    found = bytearray(len(lines))
+    if not needles:
+        return bytes(found)
+    if any(not x or "\n" in x for x in needles):
+        return bytes(any(x in line for x in needles) for line in lines)
+    starts: list[int] | None = None
+    for needle in needles:
+        at = joined.find(needle)
+        while at != -1:
+            if starts is None:
+                starts = list(itertools.accumulate((len(x) + 1 for x in lines), initial=0))
+            i = bisect_right(starts, at) - 1
+            found[i] = 1
+            at = joined.find(needle, starts[i + 1])  # the next line
+    return bytes(found)
 
 
 def _alternation(items: Iterable[str]) -> str:
@@ -57,11 +135,15 @@ def _compile_rules(pack: LanguagePack) -> _Rules:
     return _Rules(
         counter=pack.counter,
         related_prefix=re.compile(rf"^(?:{_alternation(short_related)}) ", re.IGNORECASE),
-        credit_inside=re.compile(rf"\s(?:{_alternation(pack.credit_prefixes)})", re.IGNORECASE),
+        credit_inside=re.compile(rf" (?:{_alternation(pack.credit_prefixes)})", re.IGNORECASE),
         credit_start=re.compile(_alternation(pack.credit_prefixes)),
         share_any=re.compile(_alternation(pack.share_contains)),
         legal_any=re.compile(_alternation(pack.legal_contains)),
         caption_any=re.compile(_alternation(pack.caption_markers)),
+        share_needles=minimal_needles(pack.share_contains),
+        legal_needles=minimal_needles(pack.legal_contains),
+        caption_needles=minimal_needles(pack.caption_markers),
+        byline=pack.byline,
         byline_parts=re.compile(rf"\s+(?:{joiners})\s+|[/,&()]"),
     )
 
@@ -142,26 +224,74 @@ class Folded(NamedTuple):
         return cls(raw, low, _strip_edges(low))
 
 
+#: Whitespace other than the space and the line break (every ``c`` with ``c.isspace()``).
+OTHER_SPACES = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_OTHER_SPACE = re.compile(f"[{OTHER_SPACES}]")
+_OTHER_SPACE_OR_BREAK = re.compile(f"[{OTHER_SPACES}\n]")
+
+
+def has_other_space(text: str) -> bool:
+    """``text`` holds whitespace other than spaces and line breaks: one scan of a whole page.
+
+    Lines split from a page without such whitespace, stripped, and with no double space are
+    folded (:func:`fold_ws` of themselves), so the page needs no per-line check.
+    """
+    return _OTHER_SPACE.search(text) is not None
+
+
 def all_folded(lines: list[str]) -> bool:
     """Every line is :func:`fold_ws` of itself (no line break, tab or double space inside, none
-    at the edges): checked with one fold of the page's non-empty lines joined by one space,
-    instead of one fold per line."""
+    at the edges): checked on the page's non-empty lines joined by one space, with one regex
+    scan and a substring test instead of one fold per line (or one fold of the whole page)."""
     joined = " ".join(line for line in lines if line)
-    return fold_ws(joined) == joined
+    # fold_ws(joined) == joined: no whitespace but single spaces, none at the edges
+    return not (
+        _OTHER_SPACE_OR_BREAK.search(joined)
+        or "  " in joined
+        or joined.startswith(" ")
+        or joined.endswith(" ")
+    )
 
 
-def fold_lines(lines: list[str]) -> list[Folded]:
+#: builds a :class:`Folded` from a (raw, low, norm) tuple without a Python-level ``__new__``
+_make_folded = partial(tuple.__new__, Folded)
+
+
+#: the last page :func:`casefold_page` casefolded, and its casefolded form
+_last_casefold: tuple[str, str] = ("", "")
+
+
+def casefold_page(text: str) -> str:
+    """``text.casefold()``, remembered for the last page.
+
+    The text cleaner casefolds a page's lines when it splits them, and the line classifier's
+    features casefold the same lines again; casefolding costs several times more than the
+    equality test that finds the page again. One pair is kept (a page, not a cache that grows).
+    """
+    global _last_casefold
+    last, low = _last_casefold
+    if text != last:
+        low = text.casefold()
+        _last_casefold = (text, low)
+    return low
+
+
+def fold_lines(lines: list[str], *, folded: bool = False) -> list[Folded]:
     """:meth:`Folded.of` for every line of a page, in one casefold over the whole page.
 
     Lines that are folded already (the text cleaner folds them when it splits a page) only need
     casefolding; joining them first turns a few hundred small calls into one. Lines with other
-    whitespace inside are folded one by one.
+    whitespace inside are folded one by one. ``folded=True``: the caller knows every line is
+    folded (see :func:`has_other_space`), which spares the check.
     """
     joined = "\n".join(lines)
-    lows = joined.casefold().split("\n")  # casefolding maps characters one by one
-    if len(lows) != len(lines) or not all_folded(lines):
+    lows = casefold_page(joined).split("\n")  # casefolding maps characters one by one
+    if len(lows) != len(lines) or not (folded or all_folded(lines)):
         return [Folded.of(line) for line in lines]
-    return [Folded(line, low, _strip_edges(low)) for line, low in zip(lines, lows, strict=True)]
+    return list(map(_make_folded, zip(lines, lows, map(_strip_edges, lows), strict=True)))
 
 
 def strip_bullet(line: str) -> str | None:
@@ -174,7 +304,7 @@ def words(line: str) -> list[str]:
     return _WORD.findall(line)
 
 
-def _ends_sentence(line: str) -> bool:
+def ends_sentence(line: str) -> bool:
     r"""The last non-space character closes a sentence (``[.!?…:;»«"“”')]\s*$``).
 
     Looking at the last character beats a regex that tries every position of a paragraph.
@@ -185,9 +315,28 @@ def _ends_sentence(line: str) -> bool:
 
 def is_sentence(line: str, pack: LanguagePack) -> bool:
     """A line written as prose: several words, function words, sentence punctuation."""
-    if not _ends_sentence(line):  # the cheapest test first: menus and headlines fail it
+    if not ends_sentence(line):  # the cheapest test first: menus and headlines fail it
         return False
-    ws = words(line)
+    if len(line) < LONG_LINE:
+        return sentence_words(words(line), pack)
+    function_words = pack.function_words
+    found = 0
+    # A paragraph: read words only until both answers are known (six words, two of them
+    # function words), not the whole paragraph.
+    for n, m in enumerate(_WORD.finditer(line), 1):
+        if found < 2 and m.group().casefold() in function_words:
+            found += 1
+        if n >= 6 and found >= 2:
+            return True
+    return False
+
+
+#: from this length on, :func:`is_sentence` reads a line's words one at a time
+LONG_LINE = 120
+
+
+def sentence_words(ws: list[str], pack: LanguagePack) -> bool:
+    """:func:`is_sentence` of a line that ends like a sentence, on its :func:`words`."""
     if len(ws) < 6:
         return False
     found = 0
@@ -254,6 +403,82 @@ def folded_drop_reason(line: Folded, pack: LanguagePack) -> str | None:
     return None
 
 
+def drop_reasons(lines: list[Folded], pack: LanguagePack) -> list[str | None]:
+    """:func:`folded_drop_reason` of every line of a page, in one pass.
+
+    The share and legal substrings are looked for once in the whole page
+    (:func:`lines_containing_groups`) and the pack's lists are read once, not once per line.
+    """
+    rules = _rules(pack)
+    counter = rules.counter.match
+    related_prefix = rules.related_prefix.match
+    advertisement, related, navigation = pack.advertisement, pack.related_headers, pack.navigation
+    norms = [x.norm for x in lines]
+    n_words = [n.count(" ") + 1 for n in norms]
+    # A needle in ``norm`` is in ``low`` too (``norm`` is ``low`` without its edges): the
+    # casefolded lines are searched (the line classifier has searched them for the same
+    # substrings already), and a hit is checked on ``norm`` only where the two differ.
+    share_needles, legal_needles = rules.share_needles, rules.legal_needles
+    share_low, legal_low = lines_containing_groups(
+        [x.low for x in lines], share_needles, legal_needles
+    )
+    share = [
+        hit and w <= 12 and (n == low or any(x in n for x in share_needles))
+        for (_, low, n), w, hit in zip(lines, n_words, share_low, strict=True)
+    ]
+    legal = [
+        hit and w <= 30 and (n == low or any(x in n for x in legal_needles))
+        for (_, low, n), w, hit in zip(lines, n_words, legal_low, strict=True)
+    ]
+    out: list[str | None] = []
+    # ``low`` is tested only when it differs from ``n`` (most lines have no edge punctuation);
+    # ``n`` is folded, so its words are its spaces plus one
+    for (_, low, n), w, is_share, is_legal in zip(lines, n_words, share, legal, strict=True):
+        same = low == n
+        if not n:
+            out.append(None)
+        elif counter(n) or (not same and counter(low)):
+            out.append("counter")
+        elif n in advertisement or (not same and low in advertisement):
+            out.append("advertisement")
+        elif len(n) <= 60 and (n in related or (w <= 5 and related_prefix(n) is not None)):
+            out.append("related")  # :func:`_is_related_norm`
+        elif is_share:
+            out.append("share")
+        elif n in navigation:
+            out.append("navigation")
+        elif is_legal:
+            out.append("legal")
+        else:
+            out.append(None)
+    return out
+
+
+def credits_of(lines: list[str], forms: list[Folded], pack: LanguagePack) -> list[str | None]:
+    """:func:`credit_of` of every line of a page (each stripped already), the pack read once.
+
+    A folded line's casefolded form is its ``Folded.low``; only other lines casefold again.
+    """
+    start = _rules(pack).credit_start.match
+    return [
+        line.strip() if start(f.low if f.raw == line else line.strip().casefold()) else None
+        for line, f in zip(lines, forms, strict=True)
+    ]
+
+
+def byline_matches(lines: list[Folded], pack: LanguagePack) -> list[bool]:
+    """Per line of a page: whether the pack's byline pattern matches it at all (what
+    :func:`folded_parse_byline` tests before parsing; the rare hits are parsed when asked)."""
+    match = _rules(pack).byline.match
+    return [len(f.raw) <= 140 and match(f.raw) is not None for f in lines]
+
+
+def caption_marked(lines: list[Folded], pack: LanguagePack) -> bytearray:
+    """Per line of a page: whether it holds a caption marker ("(Archivbild)"), as
+    :func:`folded_split_caption` asks; one substring search per marker over the page."""
+    return lines_containing([f.low for f in lines], _rules(pack).caption_needles)
+
+
 def is_tag_line(line: str, pack: LanguagePack) -> bool:
     """A keyword line: 2-6 words, mostly lowercase or all bare nouns, no sentence punctuation.
 
@@ -262,9 +487,16 @@ def is_tag_line(line: str, pack: LanguagePack) -> bool:
     verb or a function word; tag lines have neither.
     """
     raw = line.strip()
-    if not raw or _ends_sentence(raw) or _TAG_PUNCT.search(raw):
-        return False
-    ws = words(raw)
+    return may_be_tag_line(raw) and tag_line_words(words(raw), pack)
+
+
+def may_be_tag_line(raw: str) -> bool:
+    """The cheap half of :func:`is_tag_line` (``raw`` stripped): no sentence punctuation."""
+    return bool(raw) and not ends_sentence(raw) and _TAG_PUNCT.search(raw) is None
+
+
+def tag_line_words(ws: list[str], pack: LanguagePack) -> bool:
+    """The other half of :func:`is_tag_line`, on the line's :func:`words`."""
     if not 1 <= len(ws) <= 6:
         return False
     if any(w.casefold() in pack.function_words for w in ws):
@@ -333,10 +565,14 @@ def parse_byline(line: str, pack: LanguagePack) -> Byline | None:
     (we cannot tell which without a list of outlets, so it goes to ``source`` when it is a single
     capitalised token and to ``authors`` when it looks like a personal name of 2-4 words).
     """
-    raw = fold_ws(line)
+    return folded_parse_byline(fold_ws(line), pack)
+
+
+def folded_parse_byline(raw: str, pack: LanguagePack) -> Byline | None:
+    """:func:`parse_byline` of a line already folded (:func:`fold_ws`)."""
     if len(raw) > 140:
         return None
-    m = pack.byline.match(raw)
+    m = _rules(pack).byline.match(raw)
     if not m:
         return None
     rest = next(v for k, v in m.groupdict().items() if k.startswith("name") and v).strip()
@@ -368,9 +604,10 @@ def credit_of(line: str, pack: LanguagePack) -> str | None:
 _CREDIT_WORD = re.compile(
     r"\b(?:gmbh|ag|ltd|inc|images|photo|foto|pool|press|presse)\b", re.IGNORECASE
 )
-_CAPTION_TAIL = re.compile(
-    r"\s+[-–—|]\s+(?P<credit>[\w .,/&'’-]{2,60}?)\s*$"
-)  # "... in Minsk. (Archivbild) - keystone"
+# "... in Minsk. (Archivbild) - keystone": ``\s+[-–—|]\s+(?P<credit>...)\s*$`` read on a folded
+# line (single spaces, none at the edges), where each ``\s+`` can only be one space; a literal
+# space lets the regex engine skip to the spaces instead of trying every position
+_CAPTION_TAIL = re.compile(r" [-–—|] (?P<credit>[\w .,/&'’-]{2,60}?)\s*$")
 
 
 def split_caption(line: str, pack: LanguagePack) -> tuple[str, str | None] | None:
@@ -383,11 +620,15 @@ def split_caption(line: str, pack: LanguagePack) -> tuple[str, str | None] | Non
     return folded_split_caption(Folded.of(line), pack)
 
 
-def folded_split_caption(line: Folded, pack: LanguagePack) -> tuple[str, str | None] | None:
-    """:func:`split_caption` of a line's :class:`Folded` forms."""
+def folded_split_caption(
+    line: Folded, pack: LanguagePack, has_marker: bool | None = None
+) -> tuple[str, str | None] | None:
+    """:func:`split_caption` of a line's :class:`Folded` forms; ``has_marker``: whether the line
+    holds a caption marker, when known already (:func:`caption_marked`)."""
     raw = line.raw
     rules = _rules(pack)
-    has_marker = rules.caption_any.search(line.low) is not None
+    if has_marker is None:
+        has_marker = rules.caption_any.search(line.low) is not None
     m = _CAPTION_TAIL.search(raw)
     credit = None
     if m:

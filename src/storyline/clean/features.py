@@ -22,12 +22,18 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
-from storyline.clean.cues import all_folded
+from storyline.clean.cues import (
+    all_folded,
+    casefold_page,
+    lines_containing_groups,
+    minimal_needles,
+)
 from storyline.lang import get_pack
 from storyline.lang.base import LanguagePack
 
@@ -48,6 +54,9 @@ _EDGE = (
 _CLOSERS = "\"'“”»«)]’"
 _QUOTES = "\"'„“”«»‚‘"
 _SENT_END_CHARS = ".!?…"
+_SENT_END_SET = frozenset(_SENT_END_CHARS)
+#: first characters of a :data:`_BULLET` item (the digit case is tested with ``isdigit``)
+_BULLET_FIRST = "•·▪►▶‣◦∙*–—-"
 
 # Character classes, looked up per code point in one numpy pass over the page's text.
 _LETTER, _UPPER, _DIGIT, _SPACE, _PUNCT, _STOP, _SEP, _COMMA = (1, 2, 4, 8, 16, 32, 64, 128)
@@ -183,29 +192,25 @@ FEATURE_NAMES: tuple[str, ...] = (
 MISSING = -1.0
 
 
+#: Bits of :attr:`_Cues.whole_lines`: the whole-line lists a normalised line is in.
+_NAV, _RELATED, _AD, _KEY_POINTS = 1, 2, 4, 8
+
+
 @dataclass(frozen=True)
 class _Cues:
     """A language pack's cue lists compiled for fast per-line matching."""
 
     function_words: frozenset[str]
-    navigation: frozenset[str]
-    advertisement: frozenset[str]
-    related: frozenset[str]
+    #: normalised whole line -> the lists it is in (:data:`_NAV`, :data:`_RELATED`, ...)
+    whole_lines: dict[str, int]
     related_prefix: re.Pattern[str] | None
-    key_points: frozenset[str]
     share: tuple[str, ...]
     legal: tuple[str, ...]
-    caption: re.Pattern[str] | None
+    caption: tuple[str, ...]
     credit: tuple[str, ...]
     counter: re.Pattern[str]
     byline: re.Pattern[str]
     months: frozenset[str]
-
-
-def _alternation(items: frozenset[str]) -> re.Pattern[str] | None:  # caption markers
-    if not items:
-        return None
-    return re.compile("|".join(re.escape(x) for x in sorted(items, key=len, reverse=True)))
 
 
 @cache
@@ -217,16 +222,22 @@ def _cues(language: str | None) -> _Cues:
         if short_headers
         else None
     )
+    whole_lines: dict[str, int] = {}
+    for bit, lines in (
+        (_NAV, pack.navigation),
+        (_RELATED, pack.related_headers),
+        (_AD, pack.advertisement),
+        (_KEY_POINTS, frozenset(k.rstrip(":") for k in pack.key_point_headers)),
+    ):
+        for line in lines:
+            whole_lines[line] = whole_lines.get(line, 0) | bit
     return _Cues(
         function_words=pack.function_words,
-        navigation=pack.navigation,
-        advertisement=pack.advertisement,
-        related=pack.related_headers,
+        whole_lines=whole_lines,
         related_prefix=prefix,
-        key_points=frozenset(k.rstrip(":") for k in pack.key_point_headers),
-        share=tuple(sorted(pack.share_contains)),
-        legal=tuple(sorted(pack.legal_contains)),
-        caption=_alternation(pack.caption_markers),
+        share=minimal_needles(pack.share_contains),
+        legal=minimal_needles(pack.legal_contains),
+        caption=minimal_needles(pack.caption_markers),
         credit=tuple(pack.credit_prefixes),
         counter=re.compile(pack.counter_re, re.IGNORECASE),
         # Only whether the line is a byline matters here; named groups are dropped because
@@ -242,91 +253,151 @@ def _char_counts(texts: list[str]) -> np.ndarray:
     Columns: chars, letters, upper-case letters, digits, punctuation, commas, separators
     (``|``, ``»``, ``/``...), words (runs of non-space), capitalised words, sentence breaks
     (``.!?`` then a space then a capital or quote). Looping over characters in Python would cost
-    more than everything else together.
+    more than everything else together. The 0/1 rows are bytes, summed per line by one
+    ``reduceat``; lines start after the joining line breaks.
     """
     joined = "\n".join(texts)
     cp = np.frombuffer(joined.encode("utf-32-le", "replace"), dtype=np.uint32)
-    cls = _char_table()[np.minimum(cp, 0xFFFF)]
+    cls = _char_table().take(np.minimum(cp, 0xFFFF))
     space = (cls & _SPACE) > 0
-    word_start = ~space
-    word_start[1:] &= space[:-1]
-    nxt = np.full_like(cls, _SPACE)
-    nxt[:-1] = cls[1:]
-    nxt2 = np.full_like(cls, _SPACE)
-    nxt2[:-2] = cls[2:]
     upper = (cls & _UPPER) > 0
-    cols = np.empty((10, cls.shape[0]), dtype=np.int32)
-    cols[0] = 1
-    cols[1] = (cls & _LETTER) > 0
-    cols[2] = upper
-    cols[3] = (cls & _DIGIT) > 0
-    cols[4] = (cls & _PUNCT) > 0
-    cols[5] = (cls & _COMMA) > 0
-    cols[6] = (cls & _SEP) > 0
-    cols[7] = word_start
-    cols[8] = word_start & upper
-    cols[9] = ((cls & _STOP) > 0) & ((nxt & _SPACE) > 0) & ((nxt2 & (_UPPER | _PUNCT)) > 0)
-    starts = np.zeros(len(texts), dtype=np.int64)
-    np.cumsum([len(t) + 1 for t in texts[:-1]], out=starts[1:])
-    counts = np.add.reduceat(cols, starts, axis=1).T.astype(np.float64)
-    counts[:, 0] = [len(t) for t in texts]  # without the joining newline
+    rows = np.empty((9, cls.shape[0]), dtype=np.uint8)
+    for k, bit in enumerate((_LETTER, _UPPER, _DIGIT, _PUNCT, _COMMA, _SEP)):
+        np.greater(cls & bit, 0, out=rows[k].view(np.bool_))
+    word_start = ~space  # a non-space after a space (or at the start)
+    word_start[1:] &= space[:-1]
+    rows[6] = word_start
+    rows[7] = word_start & upper
+    # a stop, then a space, then a capital or punctuation (never in the last two characters)
+    rows[8, -2:] = 0
+    rows[8, :-2] = ((cls[:-2] & _STOP) > 0) & space[1:-1] & ((cls[2:] & (_UPPER | _PUNCT)) > 0)
+    n = len(texts)
+    starts = np.zeros(n, dtype=np.intp)
+    breaks = np.flatnonzero(cp == 10)
+    if breaks.shape[0] == n - 1:
+        starts[1:] = breaks + 1
+    else:  # a line with a line break inside: never from :func:`prepare`, but not wrong then
+        np.cumsum([len(t) + 1 for t in texts[:-1]], out=starts[1:])
+    counts = np.empty((n, 10))
+    counts[:, 0] = np.diff(starts, append=cp.shape[0] + 1) - 1  # without the line break
+    counts[:, 1:] = np.add.reduceat(rows, starts, axis=1, dtype=np.int32).T
     return counts
 
 
-def _contains_any(text: str, needles: tuple[str, ...]) -> bool:
-    """Substring test for a few dozen cues: plain ``in`` beats a regex alternation here."""
-    for needle in needles:  # noqa: SIM110 -- a loop is twice as fast as any(<genexpr>)
-        if needle in text:
-            return True
-    return False
+def _flags(col: list[bool]) -> np.ndarray:
+    """A list of bools as a numpy bool array (through ``bytes``: several times faster than
+    numpy's conversion of Python objects one by one)."""
+    return np.frombuffer(bytes(col), dtype=np.bool_)
 
 
-def _cue_row(line: str, low: str, n_words: int, has_digit: bool, cues: _Cues) -> list[float]:
-    """Features that need the line's words or the pack's cue lists (the Python part).
+def _cue_columns(
+    texts: list[str], low_page: str, words: np.ndarray, has_digit: list[bool], cues: _Cues
+) -> np.ndarray:
+    """Features that need the line's words or the pack's cue lists: the :data:`_CUE_COLS`,
+    one row each.
 
-    ``low`` is the casefolded line. Cheap tests gate the costly ones (a counter needs a digit,
-    a share widget is short, a caption is not a whole page of text).
+    ``low_page`` is the page's lines joined by line breaks and casefolded. Computed column by
+    column over the whole page (list comprehensions, one substring search per cue over the
+    page, word lookups over all the page's words at once) rather than line by line: a page has
+    a few hundred lines, and per-line calls cost more than the tests themselves. Cheap tests
+    gate the costly ones (a counter needs a digit, a share widget is short, a caption is not a
+    whole page of text).
     """
-    toks = low.split()
-    norm = low.strip(_EDGE)
-    tail = line.rstrip(_CLOSERS)
-    last = tail[-1:]
-    short = len(norm) <= 60
-    nav = short and norm in cues.navigation
-    related = short and (
-        norm in cues.related
-        or (cues.related_prefix is not None and cues.related_prefix.match(norm) is not None)
+    lows = low_page.split("\n")
+    norms = [low.strip(_EDGE) for low in lows]
+    fw, month = _word_hits(low_page, words, cues)
+    lasts = [t.rstrip(_CLOSERS)[-1:] for t in texts]
+    firsts = [t[0] for t in texts]
+    # whole-line lists: one dict lookup per short line gives every list the line is in
+    kinds = np.array(
+        [cues.whole_lines.get(x, 0) if len(x) <= 60 else 0 for x in norms], dtype=np.uint8
     )
-    share = n_words <= 12 and _contains_any(low, cues.share)
-    ad = short and norm in cues.advertisement
-    legal = n_words <= 30 and _contains_any(low, cues.legal)
-    counter = has_digit and short and cues.counter.match(norm) is not None
-    credit = low.startswith(cues.credit)
-    first = line[0]
-    return [
-        sum(map(cues.function_words.__contains__, toks)),
-        last in _SENT_END_CHARS and last != "",
-        line[-1] == ":",
-        _BULLET.match(line) is not None,
-        "http" in low or "www." in low or "@" in line,
-        "©" in line or "(c)" in low,
-        has_digit and _DATE_TIME.search(line) is not None,
-        not cues.months.isdisjoint(toks),
-        nav,
-        related,
-        share,
-        ad,
-        legal,
-        counter,
-        short and norm in cues.key_points,
-        len(line) <= 140 and cues.byline.match(line) is not None,
-        len(line) <= 400 and cues.caption is not None and cues.caption.search(low) is not None,
-        credit,
-        nav or related or share or ad or legal or counter or credit,
-        first in _QUOTES,
-        last in ("?", "!"),
-        first.islower(),
-    ]
+    nav = (kinds & _NAV) > 0
+    related = (kinds & _RELATED) > 0
+    prefix = cues.related_prefix
+    if prefix is not None:
+        match = prefix.match
+        related |= _flags([len(x) <= 60 and match(x) is not None for x in norms])
+    ads = (kinds & _AD) > 0
+    # the substrings looked for in every line, in one join of the page: "@" and "©" are in a
+    # line exactly when they are in its casefolded form (nothing else casefolds to them)
+    url, copyright_, caption, legal, share = (
+        np.frombuffer(x, dtype=np.bool_)
+        for x in lines_containing_groups(
+            lows, ("http", "www.", "@"), ("©", "(c)"), cues.caption, cues.legal, cues.share
+        )
+    )
+    legal = legal & (words <= 30)
+    share = share & (words <= 12)
+    counter = cues.counter.match
+    counters = _flags(
+        [
+            d and len(x) <= 60 and counter(x) is not None
+            for x, d in zip(norms, has_digit, strict=True)
+        ]
+    )
+    credit = _flags([x.startswith(cues.credit) for x in lows])
+    byline = cues.byline.match
+    bullet = _BULLET.match
+    date_time = _DATE_TIME.search
+    out = np.empty((len(_CUE_COLS), len(texts)))
+    out[0] = fw
+    out[1] = _flags([x in _SENT_END_SET for x in lasts])
+    out[2] = _flags([t[-1] == ":" for t in texts])
+    out[3] = _flags(
+        [
+            (c in _BULLET_FIRST or c.isdigit()) and bullet(t) is not None
+            for t, c in zip(texts, firsts, strict=True)
+        ]
+    )
+    out[4] = url
+    out[5] = copyright_
+    out[6] = _flags([d and date_time(t) is not None for t, d in zip(texts, has_digit, strict=True)])
+    out[7] = month
+    out[8] = nav
+    out[9] = related
+    out[10] = share
+    out[11] = ads
+    out[12] = legal
+    out[13] = counters
+    out[14] = (kinds & _KEY_POINTS) > 0
+    out[15] = _flags([len(t) <= 140 and byline(t) is not None for t in texts])
+    out[16] = caption & (np.array([len(t) for t in texts]) <= 400)
+    out[17] = credit
+    out[18] = nav | related | share | ads | legal | counters | credit
+    out[19] = _flags([c in _QUOTES for c in firsts])
+    out[20] = _flags([c in ("?", "!") for c in lasts])
+    out[21] = _flags([c.islower() for c in firsts])
+    return out
+
+
+def _word_hits(low_page: str, words: np.ndarray, cues: _Cues) -> tuple[np.ndarray, np.ndarray]:
+    """Per line: how many of its words are function words, and whether one is a month name.
+
+    The page's words are split once (``low_page.split()`` is every line's ``split()`` in a
+    row: no line is blank, and a line break is whitespace), looked up once, and summed per line
+    with ``np.add.reduceat`` at the lines' first words. ``words`` (per-line counts of runs of
+    non-space characters) tells where each line's words start.
+    """
+    toks = low_page.split()
+    counts = words.astype(np.int64)
+    if counts.sum() != len(toks) or (counts < 1).any():  # never on folded, non-blank lines
+        per_line = [low.split() for low in low_page.split("\n")]
+        return (
+            np.array([sum(map(cues.function_words.__contains__, t)) for t in per_line]),
+            np.array([not cues.months.isdisjoint(t) for t in per_line]),
+        )
+    firsts = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=firsts[1:])
+    fw = np.frombuffer(bytes(map(cues.function_words.__contains__, toks)), dtype=np.bool_)
+    # most pages name no month: one set intersection answers for the whole page
+    found = cues.months.intersection(toks)
+    if not found:
+        months = np.zeros(len(counts), dtype=np.bool_)
+    else:
+        hits = np.frombuffer(bytes(map(found.__contains__, toks)), dtype=np.bool_)
+        months = np.add.reduceat(hits, firsts, dtype=np.int64) > 0
+    return np.add.reduceat(fw, firsts, dtype=np.int64), months
 
 
 _CUE_COLS = (
@@ -355,22 +426,21 @@ _CUE_COLS = (
 )
 
 
-def _base_features(texts: list[str], cues: _Cues) -> np.ndarray:
-    """The :data:`BASE_NAMES` columns of a page's non-blank, whitespace-folded lines."""
-    n = len(texts)
+_CUE_IDX = [_B[name] for name in _CUE_COLS]
+
+
+def _base_features(texts: list[str], cues: _Cues, base: np.ndarray) -> np.ndarray:
+    """Write the :data:`BASE_NAMES` columns of a page's non-blank, whitespace-folded lines into
+    ``base`` (zeros where :func:`page_features` fills in the rest); returns the lines' lengths.
+    """
     cc = _char_counts(texts)
     chars, letters, upper, digits, punct, commas, seps, words, caps, breaks = cc.T
-    has_digit = digits > 0
-    lows = "\n".join(texts).casefold().split("\n")
-    rows = [
-        _cue_row(t, low, w, d, cues)
-        for t, low, w, d in zip(texts, lows, words.tolist(), has_digit.tolist(), strict=True)
-    ]
-    cue = np.array(rows, dtype=np.float64)[:, : len(_CUE_COLS)]
-    base = np.zeros((n, len(BASE_NAMES)))
-    for j, name in enumerate(_CUE_COLS):
-        base[:, _B[name]] = cue[:, j]
-    fw = cue[:, 0]
+    has_digit = (digits > 0).tolist()
+    low_page = casefold_page("\n".join(texts))
+    base[:] = 0.0
+    cue = _cue_columns(texts, low_page, words, has_digit, cues)
+    base[:, _CUE_IDX] = cue.T
+    fw = cue[0]
     nw = np.maximum(words, 1.0)
     base[:, _B["log_function_words"]] = np.log1p(fw)
     base[:, _B["log_chars"]] = np.log1p(chars)
@@ -396,7 +466,7 @@ def _base_features(texts: list[str], cues: _Cues) -> np.ndarray:
         & ((words - caps) >= np.maximum(1, words // 2))
     )
     base[:, _B["prose"]] = (words >= 8) & (fw >= 2) & (ends > 0)
-    return base
+    return chars
 
 
 def _median(x: np.ndarray) -> float:
@@ -412,6 +482,10 @@ def prepare(lines: list[str]) -> tuple[list[str], list[int], list[int], list[int
     Returns the folded non-blank lines, their indices in ``lines``, and for each the number of
     blank lines just before and just after it.
     """
+    if all(lines):  # the text cleaner's lines: none blank, so no blank runs to count
+        n = len(lines)
+        if all_folded(lines):
+            return list(lines), list(range(n)), [0] * n, [0] * n
     index = [i for i, raw in enumerate(lines) if raw]
     texts = [lines[i] for i in index]
     # Lines from the text cleaner are folded already: one check replaces a fold per line.
@@ -446,17 +520,19 @@ def page_features(lines: list[str], language: str | None = None) -> tuple[np.nda
     """
     texts, index, before, after = prepare(lines)
     n = len(texts)
-    X = np.empty((n, len(FEATURE_NAMES)))
+    # column-major: features are written column by column here, and the trees read them as
+    # rows of the transposed matrix
+    X = np.empty((n, len(FEATURE_NAMES)), order="F")
     if n == 0:
         return X, index
     base = X[:, :_N_BASE]
-    base[:] = _base_features(texts, _cues(language))
+    chars = _base_features(texts, _cues(language), base)
 
-    counts: dict[str, int] = {}
-    keys = [t.casefold() for t in texts]
-    for k in keys:
-        counts[k] = counts.get(k, 0) + 1
-    base[:, _B["log_repeats"]] = np.log([counts[k] for k in keys])
+    # how often each line occurs on the page, casefolded (one casefold of the whole page: a
+    # line break never comes out of casefolding another character)
+    keys = casefold_page("\n".join(texts)).split("\n")
+    counts = Counter(keys)
+    base[:, _B["log_repeats"]] = np.log(np.fromiter(map(counts.__getitem__, keys), np.float64, n))
     base[:, _B["blank_before"]] = np.minimum(before, 2)
     base[:, _B["blank_after"]] = np.minimum(after, 2)
     # A prose line alone between non-prose lines: a teaser's summary, rarely an article's
@@ -469,8 +545,10 @@ def page_features(lines: list[str], language: str | None = None) -> tuple[np.nda
     pad = _OFFSETS.max()
     padded = np.full((n + 2 * pad, _N_NB), MISSING)
     padded[pad : pad + n] = base[:, _NB_COLS]
+    for k, offset in enumerate(NEIGHBOUR_OFFSETS):  # one block copy per offset
+        at = _OFF_NB + k * _N_NB
+        X[:, at : at + _N_NB] = padded[pad + offset : pad + offset + n]
     idx_i = np.arange(n)
-    X[:, _OFF_NB:_OFF_WIN] = padded[idx_i[:, None] + pad + _OFFSETS].reshape(n, -1)
 
     # Window means of every window size, from one cumulative sum.
     c = np.zeros((n + 1, _N_WB))
@@ -481,7 +559,6 @@ def page_features(lines: list[str], language: str | None = None) -> tuple[np.nda
     X[:, _OFF_WIN:_OFF_PAGE] = means.transpose(1, 0, 2).reshape(n, -1)
 
     # Page position and the main prose block.
-    chars = np.array([len(t) for t in texts], dtype=np.float64)
     prose_chars = prose * chars
     total_chars = chars.sum()
     total_prose = prose_chars.sum()

@@ -11,10 +11,10 @@ is; the classifier decides *whether* an unrecognised line is article text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from storyline.clean import cues
 from storyline.lang import get_pack
@@ -36,42 +36,105 @@ class Scorer(Protocol):
     def predict_proba(self, lines: list[str], language: str | None = None) -> Sequence[float]: ...
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     idx: int
     text: str
     p: float
     blank_before: bool
+    #: the line's folded forms, made for all lines of a page at once by :func:`split_lines`
+    forms: cues.Folded = field(repr=False)
     role: str | None = None  # set once the line is placed
-    #: the line's folded forms, set for all lines of a page at once by :func:`split_lines`
-    forms: cues.Folded = field(init=False, repr=False)
-    #: cue results by name: the structurer asks the same question of a line from several
+    #: :func:`cues.drop_reason` and :func:`cues.credit_of` of the line, whether the byline
+    #: pattern matches it and whether it holds a caption marker: set for all lines of a page at
+    #: once (:func:`_annotate`) before the structurer reads them
+    drop: str | None = field(default=None, repr=False)
+    credit: str | None = field(default=None, repr=False)
+    byline_match: bool = field(default=False, repr=False)
+    caption_marker: bool = field(default=False, repr=False)
+    #: cue results computed on first use (None: not yet; a caption or byline that is not
+    #: there is cached as False): the structurer asks the same question of a line from several
     #: places (its own turn, look-ahead from earlier lines, the title search)
-    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    _words: list[str] | None = field(default=None, repr=False)
+    _prose: bool | None = field(default=None, repr=False)
+    _tag: bool | None = field(default=None, repr=False)
+    _caption: tuple[str, str | None] | Literal[False] | None = field(default=None, repr=False)
+    _byline: cues.Byline | Literal[False] | None = field(default=None, repr=False)
 
     @property
     def norm(self) -> str:
         """:func:`cues.norm` of the line."""
         return self.forms.norm
 
-    def cue(self, fn: Callable[[str, LanguagePack], Any], pack: LanguagePack) -> Any:
-        """``fn(self.text, pack)``, computed once per line (one pack per page)."""
-        key = fn.__name__
-        if key not in self.memo:
-            self.memo[key] = fn(self.text, pack)
-        return self.memo[key]
+    def words(self) -> list[str]:
+        """:func:`cues.words` of the line, computed once: several rules count them."""
+        ws = self._words
+        if ws is None:
+            ws = self._words = cues.words(self.text)
+        return ws
 
-    def drop_reason(self, pack: LanguagePack) -> str | None:
-        """:func:`cues.drop_reason` of the line, computed once, from its folded forms."""
-        if "drop_reason" not in self.memo:
-            self.memo["drop_reason"] = cues.folded_drop_reason(self.forms, pack)
-        return self.memo["drop_reason"]
+    def prose(self, pack: LanguagePack) -> bool:
+        """:func:`cues.is_sentence` of the line, computed once (a long line's words are read
+        only as far as the answer needs)."""
+        found = self._prose
+        if found is None:
+            text = self.text
+            if not cues.ends_sentence(text):
+                found = False
+            elif len(text) < cues.LONG_LINE:
+                found = cues.sentence_words(self.words(), pack)
+            else:
+                found = cues.is_sentence(text, pack)
+            self._prose = found
+        return found
+
+    def tag(self, pack: LanguagePack) -> bool:
+        """:func:`cues.is_tag_line` of the (stripped) line, computed once."""
+        found = self._tag
+        if found is None:
+            found = self._tag = cues.may_be_tag_line(self.text) and cues.tag_line_words(
+                self.words(), pack
+            )
+        return found
+
+    def byline(self, pack: LanguagePack) -> cues.Byline | None:
+        """:func:`cues.parse_byline` of the line, computed once, from its folded form."""
+        if not self.byline_match:
+            return None
+        found = self._byline
+        if found is None:
+            found = self._byline = cues.folded_parse_byline(self.forms.raw, pack) or False
+        return found or None
 
     def caption(self, pack: LanguagePack) -> tuple[str, str | None] | None:
         """:func:`cues.split_caption` of the line, computed once, from its folded forms."""
-        if "caption" not in self.memo:
-            self.memo["caption"] = cues.folded_split_caption(self.forms, pack)
-        return self.memo["caption"]
+        found = self._caption
+        if found is None:
+            found = cues.folded_split_caption(self.forms, pack, self.caption_marker)
+            self._caption = found if found is not None else False
+        return found or None
+
+
+def _annotate(lines: list[_Line], pack: LanguagePack, probs: Sequence[float]) -> None:
+    """Set each line's score and the cue results every line is asked for, for the whole page
+    at once: a few list comprehensions and page-wide substring searches instead of a method
+    call per line."""
+    texts = [ln.text for ln in lines]
+    forms = [ln.forms for ln in lines]
+    for ln, p, drop, credit, byline, marker in zip(
+        lines,
+        probs,
+        cues.drop_reasons(forms, pack),
+        cues.credits_of(texts, forms, pack),
+        cues.byline_matches(forms, pack),
+        cues.caption_marked(forms, pack),
+        strict=True,
+    ):
+        ln.p = float(p)
+        ln.drop = drop
+        ln.credit = credit
+        ln.byline_match = byline
+        ln.caption_marker = bool(marker)
 
 
 @dataclass
@@ -109,27 +172,44 @@ def split_lines(text: str) -> list[_Line]:
     text = _fold_spaces(text.replace("\r\n", "\n").replace("\r", "\n"))
     raw_lines = [r.strip() for r in text.split("\n")]
     width = _wrap_width(raw_lines)
-    out: list[_Line] = []
+    if width:
+        texts, blanks = _unwrap(raw_lines, width)
+    else:  # a line follows a blank line when the raw line before it is empty (or missing)
+        texts = [x for x in raw_lines if x]
+        blanks = [
+            not before for before, x in zip(["", *raw_lines[:-1]], raw_lines, strict=True) if x
+        ]
+    # Lines are stripped and the page has no run of spaces: they are folded unless the page
+    # holds some other whitespace (an em space, a vertical tab).
+    forms = cues.fold_lines(texts, folded=not cues.has_other_space(text))
+    return [
+        _Line(i, t, 0.0, b, f) for i, (t, b, f) in enumerate(zip(texts, blanks, forms, strict=True))
+    ]
+
+
+def _unwrap(raw_lines: list[str], width: int) -> tuple[list[str], list[bool]]:
+    """The non-blank lines of a text hard-wrapped at ``width``, each paragraph joined into one
+    line, and for each whether a blank line comes before it."""
+    texts: list[str] = []
+    blanks: list[bool] = []
     blank = True
     for line in raw_lines:
         if not line:
             blank = True
             continue
-        prev = out[-1].text if out else ""
-        if (
-            width
-            and not blank
-            and len(prev) >= 0.6 * width
-            and cues.strip_bullet(line) is None
-            and not prev.endswith(":")
-        ):
-            out[-1].text = prev + " " + line
-            continue
-        out.append(_Line(idx=len(out), text=line, p=0.0, blank_before=blank))
+        if not blank:
+            prev = texts[-1]
+            if (
+                len(prev) >= 0.6 * width
+                and cues.strip_bullet(line) is None
+                and not prev.endswith(":")
+            ):
+                texts[-1] = prev + " " + line
+                continue
+        texts.append(line)
+        blanks.append(blank)
         blank = False
-    for ln, forms in zip(out, cues.fold_lines([ln.text for ln in out]), strict=True):
-        ln.forms = forms
-    return out
+    return texts, blanks
 
 
 def _fold_spaces(text: str) -> str:
@@ -166,9 +246,10 @@ def _wrap_width(lines: list[str]) -> int | None:
     return width if long_lines and runs / long_lines >= 0.5 else None
 
 
-def _headline_like(text: str) -> bool:
+def _headline_like(line: _Line) -> bool:
     """A title or subheading: 2-25 words, capitalised, not ending like a sentence."""
-    if len(text) > 200 or not 2 <= len(cues.words(text)) <= 25:  # the cheap test first
+    text = line.text
+    if len(text) > 200 or not 2 <= len(line.words()) <= 25:  # the cheap test first
         return False
     if text.rstrip().endswith((".", ",", ";")) and not text.rstrip().endswith("..."):
         return False
@@ -176,7 +257,7 @@ def _headline_like(text: str) -> bool:
 
 
 def _is_prose(line: _Line, pack: LanguagePack) -> bool:
-    return bool(line.cue(cues.is_sentence, pack))
+    return line.prose(pack)
 
 
 class TextCleaner:
@@ -203,8 +284,7 @@ class TextCleaner:
         language = language or metadata.get("language") or _detect(lines)
         pack = get_pack(language)
         probs = self.scorer.predict_proba([ln.text for ln in lines], language) if lines else []
-        for ln, p in zip(lines, probs, strict=True):
-            ln.p = float(p)
+        _annotate(lines, pack, probs)
         draft = _Draft()
         self._structure(lines, pack, draft, declared_title=metadata.get("title"))
         title = metadata.get("title") or draft.title
@@ -259,7 +339,7 @@ class TextCleaner:
                 if _resumes_article(lines, i, pack):
                     in_related = False
                 else:
-                    d.removed.append(RemovedLine(ln.text, ln.drop_reason(pack) or "related"))
+                    d.removed.append(RemovedLine(ln.text, ln.drop or "related"))
                     continue
             if not d.paragraphs and d.page_date is None:
                 iso = page_date(ln.text)
@@ -267,7 +347,7 @@ class TextCleaner:
                     d.page_date = iso
                     d.removed.append(RemovedLine(ln.text, "date"))
                     continue
-            reason = ln.drop_reason(pack)
+            reason = ln.drop
             # Repeated line (a caption printed twice, a headline repeated in a teaser)
             if not reason and (n in seen or (nxt is not None and _is_prefix_of(n, nxt.norm))):
                 d.removed.append(RemovedLine(ln.text, "duplicate"))
@@ -293,15 +373,13 @@ class TextCleaner:
             if before:
                 d.removed.append(RemovedLine(ln.text, "navigation"))
                 continue
-            if ln.cue(cues.is_tag_line, pack) and (
-                ln.text[:1].islower() or _next_is_caption(lines, i, pack)
-            ):
+            if ln.tag(pack) and (ln.text[:1].islower() or _next_is_caption(lines, i, pack)):
                 d.removed.append(RemovedLine(ln.text, "tag"))
                 continue
             if _is_prose(ln, pack) and (ln.p >= KEEP_PROSE or _between_prose(lines, i, pack)):
                 d.paragraphs.append(Block(ln.text))
                 continue
-            headline = _headline_like(ln.text)
+            headline = _headline_like(ln)
             if ln.p >= KEEP and not headline:
                 d.paragraphs.append(Block(ln.text))
             elif headline and d.paragraphs and _next_prose(lines, i, pack):
@@ -322,7 +400,7 @@ class TextCleaner:
             d.add_agencies([agency])
             d.byline = d.byline or text
             return True
-        by = cues.parse_byline(text, pack)
+        by = ln.byline(pack)
         if by is not None and not d.paragraphs:
             d.byline = by.text
             d.source = d.source or by.source
@@ -333,14 +411,14 @@ class TextCleaner:
             if m and len(m.group("place").split()) <= 3:
                 d.dateline = m.group("place").strip()
                 return True
-        credit = ln.cue(cues.credit_of, pack)
+        credit = ln.credit
         if credit:
             d.add_credit(credit)
             return True
         if before:
             return False
         cap = ln.caption(pack)
-        if cap is not None and len(cues.words(text)) <= 45:
+        if cap is not None and len(ln.words()) <= 45:
             caption, credit = cap
             if caption:
                 d.captions.append(caption)
@@ -400,10 +478,10 @@ def _find_title(
     for ln in reversed(lines[max(0, first - 15) : first]):
         t = ln.text
         if (
-            ln.drop_reason(pack)
+            ln.drop
             or cues.agency_only_norm(ln.norm)
-            or cues.parse_byline(t, pack)
-            or ln.cue(cues.credit_of, pack)
+            or ln.byline(pack)
+            or ln.credit
             or ln.caption(pack)
             or _DATELINE_LINE.match(t)
             or cues.strip_bullet(t) is not None
@@ -411,11 +489,11 @@ def _find_title(
             or _TIMESTAMP.search(t)
         ):
             continue
-        if _headline_like(t) and not ln.cue(cues.is_tag_line, pack):
+        if _headline_like(ln) and not ln.tag(pack):
             candidates.append(ln.idx)
     # Among headlines of four or more words, the one the classifier likes best (the nearest on a
     # tie); a two-word line next to the lead is more often the outlet's name or a section label.
-    long = [i for i in candidates if len(cues.words(lines[i].text)) >= 4]
+    long = [i for i in candidates if len(lines[i].words()) >= 4]
     if long:
         return max(long, key=lambda i: (round(lines[i].p, 1), -abs(first - i)))
     return candidates[0] if candidates else None
@@ -433,9 +511,9 @@ _TIMESTAMP = re.compile(
 def _next_content(lines: list[_Line], i: int, pack: LanguagePack) -> _Line | None:
     """The next line that is not a caption, credit or widget."""
     for ln in lines[i + 1 : i + 6]:
-        if ln.drop_reason(pack) or ln.caption(pack):
+        if ln.drop or ln.caption(pack):
             continue
-        if ln.cue(cues.credit_of, pack) or ln.cue(cues.is_tag_line, pack):
+        if ln.credit or ln.tag(pack):
             continue
         return ln
     return None
