@@ -392,13 +392,16 @@ def test_cli_search_filters_match_the_api(corpus_db: Path) -> None:
         {"q": "Elbe", "place": "de"},  # an ISO country code
         {"q": "Elbe", "entity": "Katrin Hollmann"},
         {"q": "Elbe", "entity": "Katrin Hollmann", "place": "DE", "lang": "de"},
+        {"q": "Elbe", "since": "2026-01-01", "until": "2026-12-31"},
+        {"q": "Elbe", "since": "2026-01-01", "lang": "de"},
+        {"q": "Elbe", "until": "2026-06-30", "lang": "en", "place": "DE"},
     ],
 )
 def test_search_filter_plans_agree(
     corpus_db: Path, monkeypatch: pytest.MonkeyPatch, params: dict[str, str]
 ) -> None:
-    """An entity or place filter is checked per match or listed once, whichever the counts make
-    cheaper: both plans return the same page."""
+    """An entity, place or date filter is checked per match or listed once, whichever the
+    counts make cheaper: both plans return the same page."""
     from storyline import api
     from storyline.store.sqlite import SQLiteStore
 
@@ -408,11 +411,12 @@ def test_search_filter_plans_agree(
         hits = api.search(
             params["q"], db=corpus_db, limit=50, entity=params.get("entity"),
             place=params.get("place"), language=params.get("lang"),
+            since=params.get("since"), until=params.get("until"),
         )  # fmt: skip
         return [(h["id"], h["score"]) for h in hits]
 
-    per_match = run(_PROBE_COST=0.0)
-    listed = run(_PROBE_COST=1e9)
+    per_match = run(_PROBE_COST=0.0, _ROW_COST=0.0)
+    listed = run(_PROBE_COST=1e9, _ROW_COST=1e9)
     assert per_match == listed
     assert per_match, f"the corpus has matches for {params}"
 

@@ -679,6 +679,9 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
     #: full-text match against an entity or place filter (EXISTS) costs ~5 µs; listing one
     #: filter row as an article number ~1.5 µs, then testing a match against that list ~0.3.
     _PROBE_COST, _LIST_COST, _LOOKUP_COST = 5.0, 1.5, 0.3
+    #: ... and for language and dates: reading a match's article row to test them ~1.5 µs;
+    #: listing one article of a date range from the (published, language) index ~0.1 µs.
+    _ROW_COST, _RANGE_COST = 1.5, 0.1
 
     def _filter_sql(
         self, conn: sqlite3.Connection, filters: SearchFilters, match: str | None
@@ -696,19 +699,39 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
         """
         where: list[str] = []
         params: list[Any] = []
-        # the match, else an entity or place filter, drives the query: never an article index
-        narrowed = filters.entity_ids is not None or bool(filters.place)
-        col = "+a." if match is not None or narrowed else "a."
-        if filters.language:
-            where.append(f"{col}language = ?")
-            params.append(filters.language)
+        counted: list[int] = []
+
+        def n_matches() -> int:
+            if not counted:
+                sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+                counted.append(conn.execute(sql, (match,)).fetchone()[0])
+            return counted[0]
+
+        days: list[str] = []
+        day_args: list[Any] = []
         if filters.since:
-            where.append(f"{col}published >= ?")
-            params.append(filters.since)
+            days.append("published >= ?")
+            day_args.append(filters.since)
         if filters.until:
             # a day's articles are included whatever the precision of the stored date
-            where.append(f"{col}published < ?")
-            params.append(filters.until + "~")
+            days.append("published < ?")
+            day_args.append(filters.until + "~")
+        if match is not None and days and self._few_days(conn, days, day_args, n_matches()):
+            # the date range (and language) listed once from the (published, language) index
+            cond = days + (["+language = ?"] if filters.language else [])
+            where.append(
+                "+articles_fts.rowid IN (SELECT seq FROM articles WHERE " + " AND ".join(cond) + ")"
+            )
+            params.extend(day_args + ([filters.language] if filters.language else []))
+        else:
+            # the match, else an entity or place filter, drives the query: no article index
+            narrowed = filters.entity_ids is not None or bool(filters.place)
+            col = "+a." if match is not None or narrowed else "a."
+            if filters.language:
+                where.append(f"{col}language = ?")
+                params.append(filters.language)
+            where.extend(col + d for d in days)
+            params.extend(day_args)
         narrowing: list[tuple[str, str, list[Any]]] = []
         if filters.entity_ids is not None:
             marks = ", ".join("?" * len(filters.entity_ids)) or "NULL"
@@ -724,14 +747,10 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
                 narrowing.append(("article_places p", named, [place, place.upper()]))
             else:
                 narrowing.append(("article_places p", "p.name = ? COLLATE NOCASE", [place]))
-        matches: int | None = None
         for table, cond, cond_args in narrowing:
             alias = table[-1]
             if match is not None:
-                if matches is None:
-                    matches = conn.execute(
-                        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
-                    ).fetchone()[0]
+                matches = n_matches()
                 count = f"SELECT count(*) FROM {table} WHERE {cond}"
                 rows = conn.execute(count, cond_args).fetchone()[0]
                 listed = self._LIST_COST * rows + self._LOOKUP_COST * matches
@@ -753,6 +772,15 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
             )
             params.extend(cond_args)
         return where, params
+
+    def _few_days(
+        self, conn: sqlite3.Connection, days: list[str], args: list[Any], matches: int
+    ) -> bool:
+        """Whether listing the articles of a date range is cheaper than testing ``matches``
+        rows: counted from the index, but never further than the answer needs."""
+        cap = int(matches * (self._ROW_COST - self._LOOKUP_COST) / self._RANGE_COST)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM articles WHERE {' AND '.join(days)} LIMIT ?)"
+        return bool(conn.execute(sql, [*args, cap + 1]).fetchone()[0] <= cap)
 
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         if batch < 1:
