@@ -648,6 +648,8 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
                 # and the summary columns are read for the page of results alone. Selecting
                 # them in the ranking query made SQLite load them for every match (3x slower
                 # for a common word on 100k articles).
+                # conditions on the article row ("+a.language", EXISTS on a.id) need it joined;
+                # listed filters ("+articles_fts.rowid IN ...") are looked up without it
                 joined = any(w.startswith(("+a.", "EXISTS")) for w in where)
                 ranked = (
                     f"SELECT articles_fts.rowid AS seq, {_BM25} AS rank FROM articles_fts "
