@@ -26,6 +26,7 @@ Why it is set up the way it is:
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import sqlite3
@@ -753,10 +754,11 @@ class SQLiteStore(SQLiteEventsMixin, SQLiteFeedsMixin, Store):
             alias = table[-1]
             if match is not None:
                 matches = n_matches()
-                count = f"SELECT count(*) FROM {table} WHERE {cond}"
-                rows = conn.execute(count, cond_args).fetchone()[0]
-                listed = self._LIST_COST * rows + self._LOOKUP_COST * matches
-                if listed < self._PROBE_COST * matches:
+                # listing wins below this many filter rows: count no further than that
+                most = matches * (self._PROBE_COST - self._LOOKUP_COST) / self._LIST_COST
+                count = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {cond} LIMIT ?)"
+                rows = conn.execute(count, [*cond_args, math.ceil(most) + 1]).fetchone()[0]
+                if rows < most:
                     where.append(
                         f"+articles_fts.rowid IN (SELECT l.seq FROM {table} "
                         f"JOIN articles l ON l.id = {alias}.article_id WHERE {cond})"
