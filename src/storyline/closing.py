@@ -6,15 +6,17 @@ block ends, including Ctrl-C. Written once here instead of three identical pairs
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from types import TracebackType
 from typing import Self
 
 
-class Closing:
-    """Mixin: ``with x:`` returns ``x`` and calls ``x.close()`` at the end of the block."""
+class Closing(ABC):
+    """Base: ``with x:`` returns ``x`` and calls ``x.close()`` at the end of the block."""
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Release what the object holds. Safe to call twice."""
 
     def __enter__(self) -> Self:
         return self

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -207,7 +207,7 @@ class LinkUpdate:
     based_on: tuple[int, int] = (0, 0)
 
 
-class Store(Closing, ABC):
+class Store(Closing):
     """Where cleaned articles live: add them once, find them by id, list and search them.
 
     Every write is one transaction, so an interrupted ingest leaves the store consistent and a
