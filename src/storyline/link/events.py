@@ -36,6 +36,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 
 import numpy as np
@@ -339,7 +340,7 @@ class EventLinker:
         k = min(cfg.neighbours + 1, max(len(index), 1))
         keys, sims = index.search(vecs, k, min_score=cfg.min_cosine)
         pairs: list[tuple[Bundle, Bundle, bool]] = []
-        near = (keys >= 0) & (sims >= cfg.min_cosine)
+        near = keys >= 0  # the index leaves out (key -1) what is below min_cosine
         by_key, live, days, postings = self._by_key, self._live, self._day, self._postings
         vectors, key_of = self._vectors, self._key
         assert vectors is not None
@@ -468,14 +469,8 @@ class EventLinker:
         if len(members) == 1:
             return [members]
         inside = set(members)
-        parent = {a: a for a in members}
-
-        def find(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
+        parent: dict[str, str] = {}
+        find = partial(_root, parent)
         groups = [g for group in initial or [] if (g := [m for m in group if m in inside])]
         for g in groups:
             for m in g[1:]:

@@ -41,6 +41,11 @@ class VectorIndex(Protocol):
     def __len__(self) -> int: ...
 
 
+def _none_found(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``search`` results with no neighbour yet: keys -1, similarities -inf."""
+    return np.full((n, k), -1, dtype=np.int64), np.full((n, k), -np.inf, dtype=np.float32)
+
+
 class ExactIndex:
     """Brute-force cosine search: a growable float32 matrix with a free list of slots."""
 
@@ -98,9 +103,7 @@ class ExactIndex:
         q = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
         n = self._top
         if n == 0 or not len(q):
-            return np.full((len(q), k), -1, dtype=np.int64), np.full(
-                (len(q), k), -np.inf, dtype=np.float32
-            )
+            return _none_found(len(q), k)
         sims = q @ self._m[:n].T
         sims[:, self._keys[:n] < 0] = -np.inf
         kk = min(k, n)
@@ -118,8 +121,7 @@ class ExactIndex:
         top = np.take_along_axis(top, order, axis=1)
         keys = self._keys[:n][part]
         keys[~np.isfinite(top) | (top < min_score)] = -1
-        out_k = np.full((len(q), k), -1, dtype=np.int64)
-        out_s = np.full((len(q), k), -np.inf, dtype=np.float32)
+        out_k, out_s = _none_found(len(q), k)
         out_k[:, :kk], out_s[:, :kk] = keys, top
         return out_k, out_s
 
@@ -134,8 +136,7 @@ class ExactIndex:
         counts = np.bincount(rows, minlength=len(sims))
         width = int(counts.max()) if len(rows) else 0
         pos = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-        out_k = np.full((len(sims), width), -1, dtype=np.int64)
-        out_s = np.full((len(sims), width), -np.inf, dtype=np.float32)
+        out_k, out_s = _none_found(len(sims), width)
         out_k[rows, pos] = self._keys[cols]
         out_s[rows, pos] = top
         return out_k, out_s
@@ -183,8 +184,7 @@ class UsearchIndex:
         self, vectors: np.ndarray, k: int, *, min_score: float = -np.inf
     ) -> tuple[np.ndarray, np.ndarray]:
         q = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
-        out_k = np.full((len(q), k), -1, dtype=np.int64)
-        out_s = np.full((len(q), k), -np.inf, dtype=np.float32)
+        out_k, out_s = _none_found(len(q), k)
         if not len(self._index) or not len(q):
             return out_k, out_s
         # queries are independent: searching on every core gives the same results, faster
