@@ -42,6 +42,7 @@ from itertools import chain
 import numpy as np
 
 from storyline.compare.features import Bundle, _day
+from storyline.link.agglomerate import agglomerate
 from storyline.link.index import ExactIndex, VectorIndex, make_index
 
 
@@ -503,98 +504,16 @@ class EventLinker:
 
     def _agglomerate(self, members: list[str], initial: list[list[str]]) -> list[list[str]]:
         """The best-first merging of :meth:`_cluster` on one connected part."""
-        import heapq
-
         cfg = self.config
-        items: dict[int, list[str]] = {}
-        cid: dict[str, int] = {}
-        for group in initial:
-            i = len(items)
-            items[i] = sorted(group)
-            cid.update(dict.fromkeys(group, i))
-        for a in members:
-            if a not in cid:
-                cid[a] = len(items)
-                items[cid[a]] = [a]
-        first = {i: m[0] for i, m in items.items()}
-        span: dict[int, tuple[int, int] | None] = {}
-        for i, m in items.items():
-            days = [d for a in m if (d := self._day.get(a)) is not None]
-            span[i] = (min(days), max(days)) if days else None
-        # best[i][j]: {member of i: its best score into cluster j}; bsum[i][j] its sum
-        best: dict[int, dict[int, dict[str, float]]] = {i: {} for i in items}
-        sums: dict[int, dict[int, float]] = {i: {} for i in items}
-        counts: dict[int, dict[int, int]] = {i: {} for i in items}
-        # every pair between two clusters once, from one end (the adjacency is symmetric):
-        # from the end outside the largest initial cluster, which is never scanned
-        skip = max(range(len(initial)), key=lambda i: len(items[i])) if initial else -1
-        for a in members:
-            i = cid[a]
-            if i == skip:
-                continue
-            for b, w in self._adj.get(a, {}).items():
-                j = cid.get(b)
-                if j is None or j == i or (j != skip and b < a):
-                    continue
-                for x, src, dst in ((a, i, j), (b, j, i)):
-                    mine = best[src].setdefault(dst, {})
-                    if w > mine.get(x, -1.0):
-                        mine[x] = w
-                    sums[src][dst] = sums[src].get(dst, 0.0) + w
-                    counts[src][dst] = counts[src].get(dst, 0) + 1
-        bsum = {i: {j: sum(v.values()) for j, v in row.items()} for i, row in best.items()}
-        use_best = cfg.linkage == "best"
-
-        def linkage(i: int, j: int) -> float:
-            if use_best:
-                return (bsum[i][j] + bsum[j][i]) / (len(items[i]) + len(items[j]))
-            return sums[i][j] / counts[i][j]
-
-        heap = [
-            (-linkage(i, j), min(first[i], first[j]), i, j) for i in sums for j in sums[i] if i < j
-        ]
-        heapq.heapify(heap)
-        alive = set(items)
-        nxt = len(items)
-        while heap:
-            neg, _tie, i, j = heapq.heappop(heap)
-            if -neg < cfg.threshold:
-                break
-            if i not in alive or j not in alive:
-                continue
-            si, sj = span[i], span[j]
-            if si and sj and max(si[1], sj[1]) - min(si[0], sj[0]) > cfg.max_span_days:
-                continue
-            k, nxt = nxt, nxt + 1
-            alive -= {i, j}
-            items[k] = items.pop(i) + items.pop(j)
-            first[k] = min(first[i], first[j])
-            span[k] = (min(si[0], sj[0]), max(si[1], sj[1])) if si and sj else (si or sj)
-            sums[k], counts[k], best[k], bsum[k] = {}, {}, {}, {}
-            for src in (i, j):
-                for o, v in sums.pop(src).items():
-                    if o not in alive:
-                        continue
-                    sums[k][o] = sums[k].get(o, 0.0) + v
-                    counts[k][o] = counts[k].get(o, 0) + counts[src][o]
-                    best[k].setdefault(o, {}).update(best[src][o])
-                    bsum[k][o] = bsum[k].get(o, 0.0) + bsum[src][o]
-                    other = best[o].pop(src)
-                    bsum[o].pop(src)
-                    mine = best[o].setdefault(k, {})
-                    for m, w in other.items():
-                        if w > mine.get(m, -1.0):
-                            mine[m] = w
-                    sums[o][k] = sums[o].get(k, 0.0) + sums[o].pop(src)
-                    counts[o][k] = counts[o].get(k, 0) + counts[o].pop(src)
-                counts.pop(src)
-                best.pop(src)
-                bsum.pop(src)
-            for o in sums[k]:
-                bsum[o][k] = sum(best[o][k].values())
-                heapq.heappush(heap, (-linkage(k, o), min(first[k], first[o]), o, k))
-            alive.add(k)
-        return sorted((sorted(items[i]) for i in alive), key=lambda m: m[0])
+        return agglomerate(
+            members,
+            initial,
+            self._adj,
+            self._day,
+            threshold=cfg.threshold,
+            max_span_days=cfg.max_span_days,
+            linkage=cfg.linkage,
+        )
 
     def _relabel(self, touched: set[str], fresh: list[tuple[str, str]]) -> None:
         """Re-cluster what this batch changed and give each cluster its event ID.
