@@ -28,10 +28,10 @@ from collections.abc import Mapping
 
 import numpy as np
 
-#: Parts from this many members up use the matrix implementation.
+#: Parts that start as this many clusters or more use the matrix implementation ...
 DENSE_FROM = 64
-#: ... and up to this many: four n-by-n float matrices, 128 MB at 2,000.
-DENSE_UP_TO = 2000
+#: ... unless members x clusters exceeds this (the ``best`` matrix: 8 bytes each, 32 MB).
+DENSE_CELLS = 4_000_000
 
 Adjacency = Mapping[str, Mapping[str, float]]
 Days = Mapping[str, int | None]
@@ -52,7 +52,9 @@ def agglomerate(
     ``linkage``: ``best`` (mean over the members of both clusters of each one's best score into
     the other cluster) or ``average`` (mean over all scored pairs between them).
     """
-    impl = _agglomerate_dense if DENSE_FROM <= len(members) <= DENSE_UP_TO else _agglomerate_dicts
+    clusters = len(initial) + len(members) - sum(len(g) for g in initial)
+    dense = clusters >= DENSE_FROM and len(members) * clusters <= DENSE_CELLS
+    impl = _agglomerate_dense if dense else _agglomerate_dicts
     return impl(members, initial, adj, day, threshold, max_span_days, linkage == "best")
 
 
@@ -173,6 +175,11 @@ def _agglomerate_dicts(
     return sorted((sorted(items[i]) for i in alive), key=lambda m: m[0])
 
 
+def starts_of(sorted_slots: np.ndarray, c: int) -> np.ndarray:
+    """Where each slot's run begins in the sorted slot numbers (every slot has a member)."""
+    return np.searchsorted(sorted_slots, np.arange(c))
+
+
 def _agglomerate_dense(
     members: list[str],
     initial: list[list[str]],
@@ -185,45 +192,53 @@ def _agglomerate_dense(
     """The procedure over numpy matrices (large parts).
 
     Arrays are indexed by *slot*: each starting cluster has one, a merged cluster takes the
-    slot of its older half. ``best[x, s]`` is member ``x``'s best score into slot ``s``;
-    ``bsum[s, t]`` sums it over the members of ``s``; ``sums`` and ``counts`` hold the scored
-    pairs between two slots (the ``average`` linkage, and whether two clusters touch at all).
+    slot of its older half. ``counts[s, t]``: scored pairs between two slots (whether two
+    clusters touch at all). ``added[s, t]``, the matrix merged by addition: for the ``best``
+    linkage, the sum over the members of ``s`` of ``best[x, t]``, member ``x``'s best score into
+    slot ``t``; for ``average``, the sum of the pair scores between ``s`` and ``t``. Built from
+    the part's edge list (not a member-by-member matrix): regions of the large-scale stream
+    are a few new reports beside big existing events.
     Cluster numbers for the heap's tie-break follow :func:`_agglomerate_dicts` exactly.
     """
     items, cid, span = _start(members, initial, day)
     n, c = len(members), len(items)
     pos = {a: x for x, a in enumerate(members)}
     slot_of_member = np.fromiter((cid[a] for a in members), dtype=np.intp, count=n)
-    w = np.zeros((n, n))
-    touch = np.zeros((n, n), dtype=bool)
+    # every pair between two clusters once, as in _agglomerate_dicts: not from the largest
+    # initial cluster (its pairs are seen from their other end), not inside one cluster
+    skip = max(range(len(initial)), key=lambda i: len(items[i])) if initial else -1
+    xs: list[int] = []
+    ys: list[int] = []
+    ws: list[float] = []
     for a in members:
+        i = cid[a]
+        if i == skip:
+            continue
         x = pos[a]
-        for b, s in adj.get(a, {}).items():
-            y = pos.get(b)
-            if y is not None:
-                w[x, y] = s
-                touch[x, y] = True
-    # per-slot sums by runs of members sorted by slot (every slot has at least one member)
-    perm = np.argsort(slot_of_member, kind="stable")
-    if c == n:  # one member a slot (no initial clusters): nothing to sum
-        if not np.array_equal(perm, np.arange(n)):
-            w, touch = w[perm][:, perm], touch[perm][:, perm]
-        counts, sums = touch.astype(float), w.copy()
-        best = w[np.argsort(perm)]
-        bsum = w.copy()
+        for b, score in adj.get(a, {}).items():
+            j = cid.get(b)
+            if j is None or j == i or (j != skip and b < a):
+                continue
+            xs.append(x)
+            ys.append(pos[b])
+            ws.append(score)
+    rows = np.array(xs + ys, dtype=np.intp)
+    cols = np.array(ys + xs, dtype=np.intp)
+    wts = np.array(ws + ws, dtype=np.float64)
+    rs, cs = slot_of_member[rows], slot_of_member[cols]
+    flat = rs * c + cs
+    counts = np.bincount(flat, minlength=c * c).reshape(c, c)
+    if use_best:
+        best = np.zeros((n, c))
+        np.maximum.at(best, (rows, cs), wts)
+        # summed over each slot's members (runs of members sorted by slot)
+        perm = np.argsort(slot_of_member, kind="stable")
+        if c == n:  # one member a slot
+            added = best[perm]
+        else:
+            added = np.add.reduceat(best[perm], starts_of(slot_of_member[perm], c), axis=0)
     else:
-        starts = np.searchsorted(slot_of_member[perm], np.arange(c))
-
-        def by_slots(m: np.ndarray) -> np.ndarray:
-            m = m[perm][:, perm]
-            return np.add.reduceat(np.add.reduceat(m, starts, axis=0), starts, axis=1)
-
-        counts = by_slots(touch.astype(float))
-        sums = by_slots(w)
-        best = np.maximum.reduceat(w[:, perm], starts, axis=1)
-        bsum = np.add.reduceat(best[perm], starts, axis=0)
-    del w, touch
-    np.fill_diagonal(counts, 0)
+        added = np.bincount(flat, weights=wts, minlength=c * c).reshape(c, c)
     size = np.array([len(items[s]) for s in range(c)], dtype=float)
 
     first = [items[s][0] for s in range(c)]
@@ -233,9 +248,9 @@ def _agglomerate_dense(
 
     def links(s: int) -> np.ndarray:
         if use_best:
-            return (bsum[s] + bsum[:, s]) / (size[s] + size)
+            return (added[s] + added[:, s]) / (size[s] + size)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return sums[s] / counts[s]
+            return added[s] / counts[s]
 
     heap = []
     for s in range(c):
@@ -262,17 +277,18 @@ def _agglomerate_dense(
         first[a] = min(first[a], first[b])
         span[a] = _joined_span(si, sj)
         size[a] += size[b]
-        for m in (counts, sums, bsum):
+        for m in (counts, added):
             m[a] += m[b]
             m[:, a] += m[:, b]
             m[b] = 0
             m[:, b] = 0
         counts[a, a] = 0
-        np.maximum(best[:, a], best[:, b], out=best[:, a])
-        best[:, b] = 0
-        slot_of_member[slot_of_member == b] = a
-        # every slot's members' best into the merged cluster
-        bsum[:, a] = np.bincount(slot_of_member, weights=best[:, a], minlength=c)
+        if use_best:
+            np.maximum(best[:, a], best[:, b], out=best[:, a])
+            best[:, b] = 0
+            slot_of_member[slot_of_member == b] = a
+            # every slot's members' best into the merged cluster
+            added[:, a] = np.bincount(slot_of_member, weights=best[:, a], minlength=c)
         v = links(a)
         for t in np.flatnonzero(alive & (counts[a] > 0) & (v >= threshold)):
             t = int(t)
