@@ -131,6 +131,37 @@ def test_english_page_structure(cleaner) -> None:
         assert junk not in a.text
 
 
+# Pages behind a content gate, written for this test: the copy starts with the consent banner
+# (one prose paragraph, longer than the 30 words a legal line may have) and ends in a paywall.
+GATED_DE = """Schweiz schränkt den Export von Schutzmasken ein
+Um die Funktion unserer Website zu verbessern und Ihnen relevante Nachrichten und Werbung anzuzeigen, sammeln wir technische anonymisierte Informationen über Sie, einschließlich der Instrumente unserer Partner. Details finden Sie in der Datenschutzerklärung.
+Alle akzeptieren
+Einstellungen verwalten
+Der Bundesrat hat am Freitag den Export von Schutzmasken und Handschuhen eingeschränkt. Die Verordnung gilt zunächst für sechs Monate, wie das Wirtschaftsdepartement mitteilte.
+Ausnahmen sind für Lieferungen an Nachbarländer möglich, sofern diese Gegenrecht gewähren. Die Kantone sollen ihre Lager bis Ende Monat melden.
+Registrierte Nutzer können drei Artikel im Monat lesen. Jetzt kostenlos registrieren und weiterlesen.
+"""
+
+GATED_EN = """Harbour cranes fall silent as dockers strike
+We use cookies to give you the best experience on our site and to show you relevant ads. By continuing to use this site you agree to our use of cookies as described in our cookie policy.
+Accept all
+Dock workers in the port walked out at dawn on Monday, halting the loading of container ships for the first time in a decade.
+The union said the strike would last until the port authority returned to the negotiating table over night-shift pay.
+You have reached your limit of free articles this month. Subscribe to continue reading.
+"""
+
+
+@pytest.mark.parametrize(("page", "language"), [(GATED_DE, "de"), (GATED_EN, "en")])
+def test_content_gates_are_removed(cleaner, page: str, language: str) -> None:
+    a = cleaner(page, language=language)
+    gated = [r.text for r in a.removed if r.reason == "gate"]
+    assert len(gated) == (4 if language == "de" else 3)
+    assert a.lead and a.lead.startswith(("Der Bundesrat", "Dock workers"))
+    for junk in ("Website", "cookies", "akzeptieren", "Accept", "Registrierte", "free articles"):
+        assert junk not in a.text
+    assert any(b.text.startswith(("Ausnahmen", "The union")) for b in a.body)
+
+
 def test_id_is_content_hash_and_stable(cleaner) -> None:
     a = cleaner(PAGE_DE, language="de")
     b = cleaner(PAGE_DE.replace("Startseite", "Home"), language="de")

@@ -26,6 +26,8 @@ REMOVAL_REASONS = (
     "tag",  # keyword / tag lines
     "duplicate",  # a line repeated verbatim (e.g. caption shown twice)
     "legal",  # cookie banners, copyright footers, newsletter prompts
+    "gate",  # consent walls, paywall / registration prompts, bot checks before the article
+    "date",  # a date alone on a line in the page header (read as the publication date)
     "boilerplate",  # anything else the classifier rejected
 )
 

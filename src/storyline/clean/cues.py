@@ -46,10 +46,12 @@ class _Rules:
     credit_start: re.Pattern[str]
     share_any: re.Pattern[str]
     legal_any: re.Pattern[str]
+    gate_any: re.Pattern[str]
     caption_any: re.Pattern[str]
     #: :func:`minimal_needles` of the share and legal substrings, for :func:`drop_reasons`
     share_needles: tuple[str, ...]
     legal_needles: tuple[str, ...]
+    gate_needles: tuple[str, ...]
     #: :func:`minimal_needles` of the caption markers, for :func:`caption_marked`
     caption_needles: tuple[str, ...]
     #: ``pack.byline``
@@ -139,9 +141,11 @@ def _compile_rules(pack: LanguagePack) -> _Rules:
         credit_start=re.compile(_alternation(pack.credit_prefixes)),
         share_any=re.compile(_alternation(pack.share_contains)),
         legal_any=re.compile(_alternation(pack.legal_contains)),
+        gate_any=re.compile(_alternation(pack.gate_contains)),
         caption_any=re.compile(_alternation(pack.caption_markers)),
         share_needles=minimal_needles(pack.share_contains),
         legal_needles=minimal_needles(pack.legal_contains),
+        gate_needles=minimal_needles(pack.gate_contains),
         caption_needles=minimal_needles(pack.caption_markers),
         byline=pack.byline,
         byline_parts=re.compile(rf"\s+(?:{joiners})\s+|[/,&()]"),
@@ -381,19 +385,26 @@ def drop_reason(line: str, pack: LanguagePack) -> str | None:
     return folded_drop_reason(Folded.of(line), pack)
 
 
+#: Longest line (words) a gate phrase removes: a cookie banner or paywall notice is a few
+#: sentences; a longer line holding one is more likely article text glued to it.
+GATE_MAX_WORDS = 80
+
+
 def folded_drop_reason(line: Folded, pack: LanguagePack) -> str | None:
     """:func:`drop_reason` of a line's :class:`Folded` forms."""
     low, n = line.low, line.norm
     if not n:
         return None
     rules = _rules(pack)
+    n_words = n.count(" ") + 1  # ``n`` is whitespace-folded and not empty
+    if n in pack.gate_lines or (n_words <= GATE_MAX_WORDS and rules.gate_any.search(n)):
+        return "gate"
     if rules.counter.match(n) or rules.counter.match(low):
         return "counter"
     if n in pack.advertisement or low in pack.advertisement:
         return "advertisement"
     if _is_related_norm(n, pack):
         return "related"
-    n_words = n.count(" ") + 1  # ``n`` is whitespace-folded and not empty
     if n_words <= 12 and rules.share_any.search(n):
         return "share"
     if n in pack.navigation:
@@ -419,8 +430,9 @@ def drop_reasons(lines: list[Folded], pack: LanguagePack) -> list[str | None]:
     # casefolded lines are searched (the line classifier has searched them for the same
     # substrings already), and a hit is checked on ``norm`` only where the two differ.
     share_needles, legal_needles = rules.share_needles, rules.legal_needles
-    share_low, legal_low = lines_containing_groups(
-        [x.low for x in lines], share_needles, legal_needles
+    gate_needles, gate_lines = rules.gate_needles, pack.gate_lines
+    share_low, legal_low, gate_low = lines_containing_groups(
+        [x.low for x in lines], share_needles, legal_needles, gate_needles
     )
     share = [
         hit and w <= 12 and (n == low or any(x in n for x in share_needles))
@@ -430,13 +442,22 @@ def drop_reasons(lines: list[Folded], pack: LanguagePack) -> list[str | None]:
         hit and w <= 30 and (n == low or any(x in n for x in legal_needles))
         for (_, low, n), w, hit in zip(lines, n_words, legal_low, strict=True)
     ]
+    gate = [
+        n in gate_lines
+        or (hit and w <= GATE_MAX_WORDS and (n == low or any(x in n for x in gate_needles)))
+        for (_, low, n), w, hit in zip(lines, n_words, gate_low, strict=True)
+    ]
     out: list[str | None] = []
     # ``low`` is tested only when it differs from ``n`` (most lines have no edge punctuation);
     # ``n`` is folded, so its words are its spaces plus one
-    for (_, low, n), w, is_share, is_legal in zip(lines, n_words, share, legal, strict=True):
+    for (_, low, n), w, is_share, is_legal, is_gate in zip(
+        lines, n_words, share, legal, gate, strict=True
+    ):
         same = low == n
         if not n:
             out.append(None)
+        elif is_gate:
+            out.append("gate")
         elif counter(n) or (not same and counter(low)):
             out.append("counter")
         elif n in advertisement or (not same and low in advertisement):

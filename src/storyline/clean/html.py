@@ -102,9 +102,9 @@ _CTX_EXACT: dict[str, str] = {
     "dfp": "advertisement",
     "outbrain": "related",
     "taboola": "related",
-    "gdpr": "legal",
-    "cmp": "legal",
-    "paywall": "legal",
+    "gdpr": "gate",
+    "cmp": "gate",
+    "paywall": "gate",
 }
 _CTX_PREFIX: tuple[tuple[str, str], ...] = (
     ("navigation", "navigation"),
@@ -113,8 +113,8 @@ _CTX_PREFIX: tuple[tuple[str, str], ...] = (
     ("anzeige", "advertisement"),
     ("werbung", "advertisement"),
     ("sponsor", "advertisement"),
-    ("cookie", "legal"),
-    ("consent", "legal"),
+    ("cookie", "gate"),
+    ("consent", "gate"),
     ("newsletter", "legal"),
     ("related", "related"),
     ("recommend", "related"),
@@ -136,7 +136,7 @@ _CTX_HINT = re.compile(
 _SITE_CLASS = re.compile(r"^(?:site|page|main|global|top|bottom)?[-_]?(?:header|footer|masthead)$")
 _CTX_TAGS = {"nav": "navigation", "menu": "navigation", "aside": "related"}
 #: Contexts inside which nothing is article furniture we look for (lead, byline, captions).
-_FOREIGN = frozenset({"navigation", "related", "advertisement", "legal", "share", "site"})
+_FOREIGN = frozenset({"navigation", "related", "advertisement", "legal", "gate", "share", "site"})
 
 _LEAD_TOKENS = ("lead", "intro", "teaser", "standfirst", "summary", "abstract", "vorspann")
 _KEY_TOKENS = _words(

@@ -29,6 +29,12 @@ class LanguagePack:
     advertisement: frozenset[str] = frozenset()
     #: substrings of cookie / newsletter / legal boilerplate
     legal_contains: frozenset[str] = frozenset()
+    #: substrings only a content gate says: cookie-consent banners, paywall and registration
+    #: prompts, bot checks ("Um die Funktion unserer Website zu verbessern", "Registered users
+    #: can read"). Unlike ``legal_contains`` they drop a line however much it reads like prose.
+    gate_contains: frozenset[str] = frozenset()
+    #: whole lines that are a gate's buttons ("Alle akzeptieren", "Accept all")
+    gate_lines: frozenset[str] = frozenset()
     #: regex of interaction counters ("2 Interaktionen", "14 Kommentare")
     counter_re: str = r"^$"
     #: headers that introduce a key-point list ("Das Wichtigste in Kürze")
