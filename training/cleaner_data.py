@@ -54,6 +54,9 @@ class Page:
     renderer: str
     with_snippets: list[str] = field(default_factory=list)
     without_snippets: list[str] = field(default_factory=list)
+    #: Dense labels from a teacher (trafilatura on the page's HTML), for lines the gold leaves
+    #: unknown; ``None`` when not asked for.
+    silver: list[int | None] | None = None
 
 
 def normalize_ws(text: str) -> str:
@@ -172,20 +175,39 @@ def snippet_labels(lines: list[str], with_: list[str], without: list[str]) -> li
     return labels
 
 
+def teacher_text(html: str) -> str:
+    """trafilatura's main text of a page: the teacher for the silver labels."""
+    import trafilatura
+
+    return trafilatura.extract(html) or ""
+
+
 def german_pages(
-    split: str = "train", renderers: Iterable[str] = ("html-text",), limit: int | None = None
+    split: str = "train",
+    renderers: Iterable[str] = ("html-text",),
+    limit: int | None = None,
+    silver: bool = False,
 ) -> list[Page]:
-    """Rendered German pages of one split (``train``, ``dev`` or ``all``) with sparse labels."""
+    """Rendered German pages of one split (``train``, ``dev`` or ``all``) with sparse labels.
+
+    ``silver`` adds dense teacher labels: each line labelled by how much of it trafilatura
+    extracts from the page's HTML (``coverage_labels``). The snippets are few per page; the
+    teacher says something about every line, and it sees the HTML structure the text lacks.
+    """
     out = []
     for ep in german_eval_pages(limit):
         if split != "all" and ep.dev != (split == "dev"):
             continue
+        teacher = teacher_text(ep.html) if silver else None
         for r in renderers:
             lines = render(ep.html, r).split("\n")
             labels = snippet_labels(lines, ep.with_snippets, ep.without_snippets)
-            out.append(
-                Page(ep.url, lines, labels, "de", "teval", r, ep.with_snippets, ep.without_snippets)
+            page = Page(
+                ep.url, lines, labels, "de", "teval", r, ep.with_snippets, ep.without_snippets
             )
+            if teacher is not None:
+                page.silver = coverage_labels(lines, teacher)
+            out.append(page)
     return out
 
 

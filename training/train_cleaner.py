@@ -58,19 +58,30 @@ def _variants(page: cd.Page) -> list[tuple[list[str], list[int | None], list[int
     ]
 
 
-def _matrices(pages: list[cd.Page], weight: float) -> list[dict]:
+def _matrices(pages: list[cd.Page], weight: float, silver_weight: float = 0.0) -> list[dict]:
+    """Feature matrices, labels and weights of each page view.
+
+    A line with a gold label gets ``weight``; a line the gold leaves unknown but the teacher
+    labels (``Page.silver``) gets ``silver_weight`` (0 leaves it unknown).
+    """
     rows = []
     for p in pages:
         for v, (lines, labels, origin) in enumerate(_variants(p)):
             X, index = F.page_features(lines, p.language)
             y = np.array([-1 if labels[i] is None else int(labels[i]) for i in index])
+            w = np.full(len(index), weight)
+            if p.silver is not None and silver_weight > 0:
+                for j, i in enumerate(index):
+                    t = p.silver[origin[i]]
+                    if y[j] < 0 and t is not None:
+                        y[j], w[j] = t, silver_weight
             rows.append(
                 {
                     "page": p,
                     "variant": v,
                     "X": X,
                     "y": y,
-                    "w": np.full(len(index), weight),
+                    "w": w,
                     "lines": [origin[i] for i in index],
                     "fold": _fold(p.key),
                 }
@@ -102,15 +113,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--trees", type=int, default=300)
     ap.add_argument("--context-trees", type=int, default=100)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--silver-weight",
+        type=float,
+        default=0.0,
+        help="weight of German train lines labelled by trafilatura on the HTML (0: not used)",
+    )
     args = ap.parse_args(argv)
     if not cd.available():
         sys.exit(f"shared data not found under {cd.DATA}")
 
     t0 = time.time()
     en = cd.english_pages(("html-text",))
-    de_train = cd.german_pages("train", renderers=("html-text", "inscriptis"))
+    de_train = cd.german_pages(
+        "train", renderers=("html-text", "inscriptis"), silver=args.silver_weight > 0
+    )
     de_dev = cd.german_pages("dev", renderers=("html-text",))
-    rows = _matrices(en, 1.0) + _matrices(de_train, args.de_weight)
+    rows = _matrices(en, 1.0) + _matrices(de_train, args.de_weight, args.silver_weight)
     n_lab = sum(int((r["y"] >= 0).sum()) for r in rows)
     print(
         f"data: {len(en)} English pages, {len(de_train) // 2} German train pages "
