@@ -24,7 +24,7 @@ with no edge into a cluster counts as 0 towards the ``best`` linkage in both.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
@@ -79,6 +79,31 @@ def _start(
     return items, cid, span
 
 
+def _pairs_between(
+    members: list[str],
+    initial: list[list[str]],
+    items: dict[int, list[str]],
+    cid: dict[str, int],
+    adj: Adjacency,
+) -> Iterator[tuple[str, int, str, int, float]]:
+    """Every scored pair between two starting clusters once: ``(a, i, b, j, score)``.
+
+    From one end only (the adjacency is symmetric), and never from the largest initial
+    cluster (often a 100-report event beside one new article): its pairs are seen from their
+    other end, and pairs inside one cluster change nothing.
+    """
+    skip = max(range(len(initial)), key=lambda i: len(items[i])) if initial else -1
+    for a in members:
+        i = cid[a]
+        if i == skip:
+            continue
+        for b, w in adj.get(a, {}).items():
+            j = cid.get(b)
+            if j is None or j == i or (j != skip and b < a):
+                continue
+            yield a, i, b, j, w
+
+
 def _joined_span(si: tuple[int, int] | None, sj: tuple[int, int] | None) -> tuple[int, int] | None:
     return (min(si[0], sj[0]), max(si[1], sj[1])) if si and sj else (si or sj)
 
@@ -103,23 +128,13 @@ def _agglomerate_dicts(
     best: dict[int, dict[int, dict[str, float]]] = {i: {} for i in items}
     sums: dict[int, dict[int, float]] = {i: {} for i in items}
     counts: dict[int, dict[int, int]] = {i: {} for i in items}
-    # every pair between two clusters once, from one end (the adjacency is symmetric):
-    # from the end outside the largest initial cluster, which is never scanned
-    skip = max(range(len(initial)), key=lambda i: len(items[i])) if initial else -1
-    for a in members:
-        i = cid[a]
-        if i == skip:
-            continue
-        for b, w in adj.get(a, {}).items():
-            j = cid.get(b)
-            if j is None or j == i or (j != skip and b < a):
-                continue
-            for x, src, dst in ((a, i, j), (b, j, i)):
-                mine = best[src].setdefault(dst, {})
-                if w > mine.get(x, -1.0):
-                    mine[x] = w
-                sums[src][dst] = sums[src].get(dst, 0.0) + w
-                counts[src][dst] = counts[src].get(dst, 0) + 1
+    for a, i, b, j, w in _pairs_between(members, initial, items, cid, adj):
+        for x, src, dst in ((a, i, j), (b, j, i)):
+            mine = best[src].setdefault(dst, {})
+            if w > mine.get(x, -1.0):
+                mine[x] = w
+            sums[src][dst] = sums[src].get(dst, 0.0) + w
+            counts[src][dst] = counts[src].get(dst, 0) + 1
     bsum = {i: {j: sum(v.values()) for j, v in row.items()} for i, row in best.items()}
 
     def link(i: int, j: int) -> float:
@@ -175,7 +190,7 @@ def _agglomerate_dicts(
     return sorted((sorted(items[i]) for i in alive), key=lambda m: m[0])
 
 
-def starts_of(sorted_slots: np.ndarray, c: int) -> np.ndarray:
+def _starts_of(sorted_slots: np.ndarray, c: int) -> np.ndarray:
     """Where each slot's run begins in the sorted slot numbers (every slot has a member)."""
     return np.searchsorted(sorted_slots, np.arange(c))
 
@@ -204,24 +219,13 @@ def _agglomerate_dense(
     n, c = len(members), len(items)
     pos = {a: x for x, a in enumerate(members)}
     slot_of_member = np.fromiter((cid[a] for a in members), dtype=np.intp, count=n)
-    # every pair between two clusters once, as in _agglomerate_dicts: not from the largest
-    # initial cluster (its pairs are seen from their other end), not inside one cluster
-    skip = max(range(len(initial)), key=lambda i: len(items[i])) if initial else -1
     xs: list[int] = []
     ys: list[int] = []
     ws: list[float] = []
-    for a in members:
-        i = cid[a]
-        if i == skip:
-            continue
-        x = pos[a]
-        for b, score in adj.get(a, {}).items():
-            j = cid.get(b)
-            if j is None or j == i or (j != skip and b < a):
-                continue
-            xs.append(x)
-            ys.append(pos[b])
-            ws.append(score)
+    for a, _i, b, _j, score in _pairs_between(members, initial, items, cid, adj):
+        xs.append(pos[a])
+        ys.append(pos[b])
+        ws.append(score)
     rows = np.array(xs + ys, dtype=np.intp)
     cols = np.array(ys + xs, dtype=np.intp)
     wts = np.array(ws + ws, dtype=np.float64)
@@ -236,7 +240,7 @@ def _agglomerate_dense(
         if c == n:  # one member a slot
             added = best[perm]
         else:
-            added = np.add.reduceat(best[perm], starts_of(slot_of_member[perm], c), axis=0)
+            added = np.add.reduceat(best[perm], _starts_of(slot_of_member[perm], c), axis=0)
     else:
         added = np.bincount(flat, weights=wts, minlength=c * c).reshape(c, c)
     size = np.array([len(items[s]) for s in range(c)], dtype=float)
