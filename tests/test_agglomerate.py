@@ -67,3 +67,8 @@ def test_span_limit_and_threshold() -> None:
         assert impl(["a", "b", "c"], [], adj, day, 0.5, 10, True) == [["a", "b"], ["c"]]
         # below the threshold nothing merges
         assert impl(["a", "b", "c"], [], adj, day, 0.95, 10, True) == [["a"], ["b"], ["c"]]
+
+
+def test_dense_without_edges_keeps_every_member_apart() -> None:
+    members = [f"a{i:03d}" for i in range(70)]
+    assert ag._agglomerate_dense(members, [], {}, {}, 0.5, 10, True) == [[m] for m in members]

@@ -234,7 +234,14 @@ def _agglomerate_dense(
     counts = np.bincount(flat, minlength=c * c).reshape(c, c)
     if use_best:
         best = np.zeros((n, c))
-        np.maximum.at(best, (rows, cs), wts)
+        # each (member, slot)'s highest score: sorted by cell, then score, the last of each
+        # cell's run wins (np.maximum.at does the same, ten times slower)
+        cell = rows * c + cs
+        order = np.lexsort((wts, cell))
+        cell, top = cell[order], wts[order]
+        if len(cell):
+            last = np.flatnonzero(np.append(cell[1:] != cell[:-1], True))
+            best.flat[cell[last]] = top[last]
         # summed over each slot's members (runs of members sorted by slot)
         perm = np.argsort(slot_of_member, kind="stable")
         if c == n:  # one member a slot

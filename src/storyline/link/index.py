@@ -231,7 +231,9 @@ def make_index(kind: str, ndim: int, *, expected: int = 0) -> VectorIndex:
     if kind == "auto":
         kind = "usearch" if expected > AUTO_EXACT_MAX else "exact"
     if kind == "exact":
-        return ExactIndex(ndim)
+        # room for the expected vectors at once (np.zeros maps pages only when written):
+        # no doubling copies, each of which first-touches fresh memory
+        return ExactIndex(ndim, capacity=max(1024, min(expected, AUTO_EXACT_MAX)))
     if kind == "usearch":
         return UsearchIndex(ndim)
     from storyline.errors import StorylineError
